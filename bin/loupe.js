@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The CLI is TypeScript run through tsx, so `loupe` works from a fresh clone without a build.
+import { register } from 'tsx/esm/api';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+register();
+const here = path.dirname(fileURLToPath(import.meta.url));
+await import(path.join(here, '..', 'electron', 'cli', 'loupe.ts'));

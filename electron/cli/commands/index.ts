@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerInspect } from './inspect';
+
+/** Each command lives in its own file and registers itself; this list is the whole CLI. */
+export const commands: Array<(program: Command) => void> = [registerInspect];

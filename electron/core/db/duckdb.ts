@@ -1,0 +1,89 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import os from 'node:os';
+import path from 'node:path';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export interface Database {
+  readonly instance: DuckDBInstance;
+  readonly conn: DuckDBConnection;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** File path for a persistent database; omit for in-memory. */
+  file?: string;
+  /** e.g. '4GB'; DuckDB's default (~80% of RAM) is too greedy for a desktop app. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  const instance = await DuckDBInstance.create(opts.file ?? ':memory:', {
+    memory_limit: opts.memoryLimit ?? defaultMemoryLimit(),
+    temp_directory: path.join(os.tmpdir(), 'loupe-duckdb-spill'),
+    ...(opts.threads ? { threads: String(opts.threads) } : {}),
+  });
+  const conn = await instance.connect();
+  return {
+    instance,
+    conn,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function defaultMemoryLimit(): string {
+  const gb = Math.max(1, Math.floor((os.totalmem() / 2 ** 30) * 0.4));
+  return `${gb}GB`;
+}
+
+/**
+ * Runs a query with bound parameters and returns plain JS rows. BIGINT/HUGEINT become
+ * numbers (precision beyond 2^53 is not needed for counts and ids we show), so results
+ * can cross JSON boundaries; the one conversion rule lives here.
+ */
+export async function queryRows<T extends Row = Row>(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: Params,
+): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS().map((r) => normalizeRow(r) as T);
+}
+
+export async function queryOne<T extends Row = Row>(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: Params,
+): Promise<T | undefined> {
+  const rows = await queryRows<T>(conn, sql, params);
+  return rows[0];
+}
+
+export function normalizeValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(normalizeValue);
+  if (v instanceof Date) return v.toISOString();
+  if (v && typeof v === 'object') return normalizeRow(v as Row);
+  return v;
+}
+
+function normalizeRow(r: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(r)) out[k] = normalizeValue(v);
+  return out;
+}
+
+/** Quotes an identifier taken from a workspace schema (never from free user text). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A SQL string literal, for the few places DuckDB cannot bind (e.g. read_parquet's file list). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

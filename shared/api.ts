@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/**
+ * The one contract between the renderer and the core. Every call is declared here once —
+ * name, zod input, zod output — and both transports (Electron IPC in main.ts/preload.ts,
+ * HTTP + WebSocket in serve.ts) and the renderer's typed client are generated from it.
+ * Adding a call is one entry here and one handler in electron/core/handlers.ts.
+ */
+
+/** Outputs marked binary cross as raw bytes (Arrow IPC), never as JSON. */
+export const arrowBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected Arrow IPC bytes');
+
+interface CallDef<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  /** True when the output is Arrow IPC bytes. */
+  binary?: boolean;
+}
+
+function call<I extends z.ZodType, O extends z.ZodType>(def: CallDef<I, O>): CallDef<I, O> {
+  return def;
+}
+
+// ---- Data: opening Parquet and looking inside ---------------------------------------------
+
+export const problemSchema = z.object({
+  file: z.string(),
+  code: z.string(),
+  message: z.string(),
+  column: z.string().optional(),
+  hint: z.string().optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+export const columnKindSchema = z.enum(['numeric', 'text', 'boolean', 'temporal', 'nested', 'other']);
+export type ColumnKind = z.infer<typeof columnKindSchema>;
+
+export const columnStatsSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  kind: columnKindSchema,
+  nullCount: z.number(),
+  nullRate: z.number(),
+  /** Distinct non-null values: exact, or HyperLogLog when the summary says distinctApprox. */
+  distinct: z.number().nullable(),
+});
+export type ColumnStats = z.infer<typeof columnStatsSchema>;
+
+export const datasetSummarySchema = z.object({
+  datasetId: z.string(),
+  files: z.array(z.string()),
+  fileCount: z.number(),
+  rows: z.number(),
+  hivePartitions: z.array(z.string()),
+  timestampColumn: z.string().nullable(),
+  timeRange: z.object({ min: z.string(), max: z.string() }).nullable(),
+  columns: z.array(columnStatsSchema),
+  distinctApprox: z.boolean(),
+  problems: z.array(problemSchema),
+});
+export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
+
+export const columnProfileSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('histogram'),
+    column: z.string(),
+    temporal: z.boolean(),
+    /** 'length' charts text or list length where the values themselves are too many to show. */
+    of: z.enum(['value', 'length']),
+    bins: z.array(z.object({ start: z.number(), end: z.number(), count: z.number() })),
+  }),
+  z.object({
+    kind: z.literal('top-values'),
+    column: z.string(),
+    values: z.array(z.object({ value: z.string(), count: z.number() })),
+    otherCount: z.number(),
+  }),
+  z.object({ kind: z.literal('none'), column: z.string(), reason: z.string() }),
+]);
+export type ColumnProfile = z.infer<typeof columnProfileSchema>;
+
+const datasetRef = z.object({ datasetId: z.string().min(1) });
+
+// ---- The calls -----------------------------------------------------------------------------
+
+export const api = {
+  /** Opens Parquet files, folders (recursive, hive partitions) or globs as one dataset. */
+  openDataset: call({
+    input: z.object({ paths: z.array(z.string().min(1)).min(1).max(10_000) }),
+    output: datasetSummarySchema,
+  }),
+  closeDataset: call({ input: datasetRef, output: z.object({ closed: z.boolean() }) }),
+  /** A small chart's worth of a column: equal-width bins or top values. */
+  columnProfile: call({
+    input: datasetRef.extend({ column: z.string().min(1), bins: z.number().int().min(2).max(200).optional() }),
+    output: columnProfileSchema,
+  }),
+  /** A page of rows as Arrow IPC; nested values arrive as JSON text. */
+  previewRows: call({
+    input: datasetRef.extend({
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(5000),
+    }),
+    output: arrowBytes,
+    binary: true,
+  }),
+  /** Lists a folder so browser mode can offer a file picker (Electron has a native dialog). */
+  listDirectory: call({
+    input: z.object({ path: z.string().optional() }),
+    output: z.object({
+      path: z.string(),
+      parent: z.string().nullable(),
+      entries: z.array(
+        z.object({ name: z.string(), path: z.string(), kind: z.enum(['dir', 'parquet', 'file']), bytes: z.number() }),
+      ),
+    }),
+  }),
+  appInfo: call({
+    input: z.object({}),
+    output: z.object({
+      version: z.string(),
+      transport: z.enum(['electron', 'browser']),
+      duckdbVersion: z.string(),
+      sampleDataPath: z.string().nullable(),
+    }),
+  }),
+} as const;
+
+export type Api = typeof api;
+export type CallName = keyof Api;
+export type CallInput<N extends CallName> = z.input<Api[N]['input']>;
+/** The input after validation (defaults applied) — what core handlers receive. */
+export type CallParsedInput<N extends CallName> = z.output<Api[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Api[N]['output']>;
+
+export const callNames = Object.keys(api) as CallName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+// ---- Event streams -------------------------------------------------------------------------
+
+export const events = {
+  /** Progress of long work (opening many files, computing stats, syncing…). */
+  progress: z.object({
+    task: z.string(),
+    label: z.string(),
+    done: z.number(),
+    total: z.number().nullable(),
+    finished: z.boolean(),
+  }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+
+/** What a call returns across a transport: a value or an error the user can act on. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: import('./errors').LoupeErrorValue };
+
+/** The typed client both transports implement for the renderer. */
+export interface LoupeClient {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+  readonly transport: 'electron' | 'browser';
+}
