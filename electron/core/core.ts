@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CallName, CallOutput, CallParsedInput, EventName, EventPayload } from '../../shared/api';
-import pkg from '../../package.json';
+import pkg from '../../package.json' with { type: 'json' };
 import { openDatabase, queryOne, type Database } from './db/duckdb';
 import { listDirectory } from './workspace/list-directory';
 import { DatasetRegistry } from './workspace/datasets';
