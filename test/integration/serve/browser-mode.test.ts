@@ -3,11 +3,13 @@ import { tableFromIPC } from 'apache-arrow';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callNames } from '../../../shared/api';
-import { runBrowserMode } from '../../../electron/browser-mode';
-import type { WebServer } from '../../../electron/serve';
+import fs from 'node:fs';
+import { createCore, type Core } from '../../../electron/core/core';
+import { startWebServer, type WebServer } from '../../../electron/serve';
 import { tempDir, writeRequestLog } from '../../support/make-parquet';
 
 let server: WebServer;
+let core: Core;
 let file: string;
 
 const call = (name: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -19,11 +21,20 @@ const call = (name: string, body: unknown, headers: Record<string, string> = {})
 const auth = () => ({ Authorization: `Bearer ${server.token}` });
 
 beforeAll(async () => {
-  file = path.join(tempDir('loupe-serve-'), 'log.parquet');
+  const dir = tempDir('loupe-serve-');
+  file = path.join(dir, 'log.parquet');
   await writeRequestLog(file, 500);
-  server = await runBrowserMode({ port: 0 });
+  // A stand-in for the built renderer, so this test does not depend on `vite build`.
+  const staticDir = path.join(dir, 'renderer');
+  fs.mkdirSync(staticDir);
+  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Loupe</title>');
+  core = await createCore({ transport: 'browser' });
+  server = await startWebServer({ core, staticDir, port: 0 });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await core.close();
+});
 
 describe('browser mode', () => {
   it('answers 401 on every API route without the token, and with a wrong one', async () => {
@@ -37,8 +48,25 @@ describe('browser mode', () => {
     expect((await fetch(`${server.url}/`)).status).toBe(401);
     const page = await fetch(server.openUrl);
     expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Loupe</title>');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    const http = await import('node:http');
+    for (const target of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd']) {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = http.request(`${server.url}${target}?token=${server.token}`, { method: 'GET' }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(body, target).not.toContain('root:');
+    }
   });
 
   it('does not let a cookie alone authorise an API call', async () => {
