@@ -34,6 +34,7 @@ if (e2e) {
   skipped += e2e.stats?.skipped ?? 0;
 }
 
+// A failing step without a test report (the typecheck, the renderer build) still counts.
 if (status !== 0 && failed === 0) failed = 1;
 if (missing.length) console.log(`(no report from: ${missing.join(', ')})`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
