@@ -1,8 +1,10 @@
-import { useEffect, useMemo } from 'react';
+import { Suspense, lazy, useEffect, useMemo } from 'react';
 import type { ColumnStats } from '../../../shared/api';
 import { columnProfileSpec } from '../../charts/column-profile-spec';
-import { VegaChart } from '../../charts/VegaChart';
 import { useData } from '../../store/data-store';
+
+// vega is most of the bundle: load it with the first chart, not before the first paint.
+const VegaChart = lazy(() => import('../../charts/VegaChart').then((m) => ({ default: m.VegaChart })));
 
 /** One row per column: type, null rate, distinct count and a small chart of its values. */
 export function ColumnsTable({ columns, distinctApprox }: { columns: ColumnStats[]; distinctApprox: boolean }) {
@@ -46,7 +48,11 @@ function ColumnRow({ column }: { column: ColumnStats }) {
       </td>
       <td className="num">{column.distinct?.toLocaleString('en-US') ?? '—'}</td>
       <td className="chart" data-testid="column-chart" data-state={state?.status ?? 'loading'}>
-        {state?.status === 'ready' && spec && <VegaChart spec={spec} label={`${column.name} distribution`} />}
+        {state?.status === 'ready' && spec && (
+          <Suspense fallback={<span className="muted">…</span>}>
+            <VegaChart spec={spec} label={`${column.name} distribution`} />
+          </Suspense>
+        )}
         {state?.status === 'ready' && !spec && (
           <span className="muted">{state.profile.kind === 'none' ? state.profile.reason : 'no values'}</span>
         )}
