@@ -1,23 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DatasetSummary, Problem } from '../../../shared/api';
+import type { Problem } from '../../../shared/api';
 import { LoupeError } from '../../../shared/errors';
 import { queryOne, queryRows, quoteIdent, quoteLiteral } from '../db/duckdb';
-import { computeTableStats } from './column-stats';
 import { requireSomeFiles, resolveParquetPaths } from './resolve-paths';
-import { findTimestampColumn, type TimestampColumn } from './timestamp-column';
-import { firstLine, validateParquetFile } from './validate-parquet';
+import { summarizeRelation, type OpenedDataset } from './summarize-relation';
+import { firstLine, readFailure, validateParquetFile } from './validate-parquet';
 
-export interface OpenedDataset {
-  summary: DatasetSummary;
-  /** The DuckDB view every later query of this dataset reads. */
-  relation: string;
-  timestamp: TimestampColumn | null;
-}
-
+export type { OpenedDataset };
 export type ProgressFn = (label: string, done: number, total: number | null) => void;
 
-/** Exact distinct counts cost a hash table per column; past this, HyperLogLog (±~2%). */
-const EXACT_DISTINCT_MAX_ROWS = 2_000_000;
 const HIVE_SEGMENT = /[\\/]([A-Za-z_][\w.-]*)=[^\\/]*(?=[\\/])/g;
 
 /**
@@ -59,48 +50,26 @@ export async function openDataset(
   const relation = quoteIdent(`dataset_${datasetId}`);
   await createView(conn, relation, good, hivePartitions.length > 0);
 
-  const columns = await queryRows<{ column_name: string; column_type: string }>(conn, `DESCRIBE ${relation}`);
-  const described = columns.map((c) => ({ name: c.column_name, type: c.column_type }));
-  const timestamp = await findTimestampColumn(conn, relation, described);
-  if (!timestamp) {
-    problems.push({
-      file: good.length === 1 ? good[0] : `${good.length} files`,
-      code: 'no_timestamp',
-      message: 'no usable timestamp column (no TIMESTAMP/DATE column, and no epoch or ISO-text column named like a time)',
-      hint: 'time-based views need one: add a TIMESTAMP column such as `ts`, or map the timestamp role in the Data view',
-    });
-  }
-
   progress(`Reading ${good.length} file${good.length === 1 ? '' : 's'}`, 0, null);
-  let stats;
   try {
-    stats = await computeTableStats(conn, relation, described, timestamp?.expr ?? null, footerRows <= EXACT_DISTINCT_MAX_ROWS);
+    const opened = await summarizeRelation(conn, {
+      datasetId,
+      relation,
+      files: good,
+      hivePartitions,
+      problems,
+      expectedRows: footerRows,
+    });
+    progress('Done', 1, 1);
+    return opened;
   } catch (err) {
     // Footers were fine but a data page is damaged: find which file, set it aside, retry.
-    const bad = await findUnreadableFiles(conn, good, described);
+    const bad = await findUnreadableFiles(conn, good);
     if (bad.length === 0 || bad.length === good.length) throw scanError(err, good);
     const rest = await openDataset(conn, datasetId, good.filter((f) => !bad.some((b) => b.file === f)), progress);
-    rest.summary.problems = [...problems.filter((p) => p.code !== 'no_timestamp'), ...bad, ...rest.summary.problems];
+    rest.summary.problems = [...problems, ...bad, ...rest.summary.problems];
     return rest;
   }
-  progress('Done', 1, 1);
-
-  return {
-    relation,
-    timestamp,
-    summary: {
-      datasetId,
-      files: good,
-      fileCount: good.length,
-      rows: stats.rows,
-      hivePartitions,
-      timestampColumn: timestamp?.column ?? null,
-      timeRange: stats.timeRange,
-      columns: stats.columns,
-      distinctApprox: !stats.distinctExact,
-      problems,
-    },
-  };
 }
 
 export function parquetSource(files: string[], hive: boolean): string {
@@ -119,21 +88,15 @@ function hiveKeys(files: string[]): string[] {
   return [...keys].filter((k) => files.every((f) => f.includes(`/${k}=`) || f.includes(`\\${k}=`)));
 }
 
-async function findUnreadableFiles(
-  conn: DuckDBConnection,
-  files: string[],
-  columns: Array<{ name: string }>,
-): Promise<Problem[]> {
+async function findUnreadableFiles(conn: DuckDBConnection, files: string[]): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const touchAll = columns.map((c) => `count(${quoteIdent(c.name)})`).join(', ') || 'count(*)';
   for (const file of files) {
-    try {
-      await queryOne(conn, `SELECT ${touchAll} FROM read_parquet(${quoteLiteral(file)}, union_by_name = true)`);
-    } catch (err) {
+    const failure = await readFailure(conn, file);
+    if (failure) {
       problems.push({
         file,
         code: 'corrupt_parquet',
-        message: `corrupt Parquet data: ${firstLine((err as Error).message)}`,
+        message: `corrupt Parquet data: ${failure}`,
         hint: 'the file is damaged: export or download it again',
       });
     }

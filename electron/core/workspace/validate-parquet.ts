@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Problem } from '../../../shared/api';
-import { queryOne } from '../db/duckdb';
+import { queryOne, quoteLiteral } from '../db/duckdb';
 
 const MAGIC = 'PAR1';
 
@@ -13,7 +13,7 @@ const MAGIC = 'PAR1';
 export type FileCheck = { ok: true; rows: number } | { ok: false; problem: Problem };
 
 export async function validateParquetFile(conn: DuckDBConnection, file: string): Promise<FileCheck> {
-  const problem = await findProblem(file);
+  const problem = await checkParquetSignature(file);
   if (problem) return { ok: false, problem };
   try {
     const meta = await queryOne<{ rows: number }>(conn, 'SELECT num_rows AS rows FROM parquet_file_metadata($1)', [file]);
@@ -31,7 +31,8 @@ export async function validateParquetFile(conn: DuckDBConnection, file: string):
   }
 }
 
-async function findProblem(file: string): Promise<Problem | null> {
+/** The cheap half of the check: file system and PAR1 signatures only, no DuckDB. */
+export async function checkParquetSignature(file: string): Promise<Problem | null> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(file, 'r');
@@ -70,4 +71,18 @@ async function findProblem(file: string): Promise<Problem | null> {
 
 export function firstLine(message: string): string {
   return message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+}
+
+/**
+ * Reads every column of one file to the end. Footers can be sound while a data page is not;
+ * this is the slow, certain check used only after a scan has failed. Returns DuckDB's message
+ * when the file cannot be read, or null.
+ */
+export async function readFailure(conn: DuckDBConnection, file: string): Promise<string | null> {
+  try {
+    await queryOne(conn, `SELECT count(COLUMNS(*)) FROM read_parquet(${quoteLiteral(file)})`);
+    return null;
+  } catch (err) {
+    return firstLine((err as Error).message);
+  }
 }
