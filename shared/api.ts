@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleMappingSchema } from './roles';
 
 /**
  * The one contract between the renderer and the core. Every call is declared here once —
@@ -81,6 +82,29 @@ export type ColumnProfile = z.infer<typeof columnProfileSchema>;
 
 const datasetRef = z.object({ datasetId: z.string().min(1) });
 
+// ---- Workspaces ---------------------------------------------------------------------------
+
+export const workspaceSummarySchema = z.object({
+  dir: z.string(),
+  name: z.string(),
+  /** The requests table; null until the first partition is imported. */
+  dataset: datasetSummarySchema.nullable(),
+  roles: roleMappingSchema.nullable(),
+  /** True while the mapping is Loupe's guess, until the user saves it. */
+  rolesGuessed: z.boolean(),
+  lastImport: z.object({
+    filesSeen: z.number(),
+    filesIngested: z.number(),
+    rowsAdded: z.number(),
+    duplicates: z.number(),
+  }),
+  /** Duplicate request ids skipped across all partitions. */
+  duplicates: z.number(),
+  /** Files set aside or only partly usable (quarantined, schema conflicts, no timestamp). */
+  problems: z.array(problemSchema),
+});
+export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>;
+
 // ---- The calls -----------------------------------------------------------------------------
 
 export const api = {
@@ -115,6 +139,17 @@ export const api = {
       ),
     }),
   }),
+  /** Opens (creating if needed) a workspace folder and imports any new partitions. */
+  openWorkspace: call({ input: z.object({ dir: z.string().min(1) }), output: workspaceSummarySchema }),
+  /** Imports partitions that arrived since the last look. */
+  refreshWorkspace: call({ input: z.object({}), output: workspaceSummarySchema }),
+  closeWorkspace: call({ input: z.object({}), output: z.object({ closed: z.boolean() }) }),
+  recentWorkspaces: call({
+    input: z.object({}),
+    output: z.array(z.object({ dir: z.string(), name: z.string(), openedAt: z.string() })),
+  }),
+  /** Saves the user's column → role mapping in the workspace. */
+  setRoles: call({ input: z.object({ mapping: roleMappingSchema }), output: workspaceSummarySchema }),
   appInfo: call({
     input: z.object({}),
     output: z.object({

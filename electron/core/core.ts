@@ -2,8 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { CallName, CallOutput, CallParsedInput, EventName, EventPayload } from '../../shared/api';
 import pkg from '../../package.json' with { type: 'json' };
 import { openDatabase, queryOne, type Database } from './db/duckdb';
-import { listDirectory } from './workspace/list-directory';
 import { DatasetRegistry } from './workspace/datasets';
+import { guessRoles } from './workspace/guess-roles';
+import { listDirectory } from './workspace/list-directory';
+import { listRecentWorkspaces } from './workspace/recent-workspaces';
+import { WorkspaceSession } from './workspace/workspace-session';
 
 export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise<CallOutput<N>> };
 
@@ -27,23 +30,29 @@ export interface Core {
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const db: Database = await openDatabase({ file: opts.stateFile });
   const datasets = new DatasetRegistry(db.conn);
+  const workspace = new WorkspaceSession(db.conn, datasets, (columns) => guessRoles(columns).mapping);
   const bus = new EventEmitter();
   const duckdbVersion = (await queryOne<{ v: string }>(db.conn, 'SELECT version() AS v'))?.v ?? 'unknown';
 
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
   let task = 0;
+  const progressFor = (kind: string) => {
+    const id = `${kind}-${++task}`;
+    return (label: string, done: number, total: number | null) =>
+      emit('progress', { task: id, label, done, total, finished: label === 'Done' });
+  };
 
   const handlers: Handlers = {
-    openDataset: async ({ paths }) => {
-      const id = `open-${++task}`;
-      return datasets.openPaths(paths, (label, done, total) =>
-        emit('progress', { task: id, label, done, total, finished: label === 'Done' }),
-      );
-    },
+    openDataset: ({ paths }) => datasets.openPaths(paths, progressFor('open')),
     closeDataset: async ({ datasetId }) => ({ closed: await datasets.close(datasetId) }),
     columnProfile: (input) => datasets.profile(input),
     previewRows: (input) => datasets.previewRows(input),
     listDirectory: ({ path }) => listDirectory(path),
+    openWorkspace: ({ dir }) => workspace.open(dir, progressFor('workspace')),
+    refreshWorkspace: () => workspace.refresh(progressFor('workspace')),
+    closeWorkspace: async () => ({ closed: await workspace.close() }),
+    recentWorkspaces: () => listRecentWorkspaces(),
+    setRoles: ({ mapping }) => workspace.setRoles(mapping),
     appInfo: async () => ({
       version: pkg.version,
       transport: opts.transport,
@@ -62,6 +71,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     async close() {
       bus.removeAllListeners();
+      await workspace.close();
       db.close();
     },
   };

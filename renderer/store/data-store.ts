@@ -17,6 +17,10 @@ interface DataState {
   profiles: Record<string, ProfileState>;
   pages: Record<number, Table | 'loading' | LoupeErrorValue>;
   open(paths: string[]): Promise<void>;
+  /** Shows a dataset opened elsewhere (a workspace's requests table). */
+  show(summary: DatasetSummary | null): void;
+  beginOpening(): void;
+  endOpening(): void;
   /** Electron only: the native dialog, then open what was picked. */
   openFromDialog(kind: 'files' | 'folder'): Promise<void>;
   loadProfile(column: string): Promise<void>;
@@ -45,6 +49,16 @@ export const useData = create<DataState>((set, get) => ({
       // The previous dataset (if any) stays usable: a bad file must not cost the user their view.
       set({ status: previous ? 'open' : 'error', error: toErrorValue(err), progress: null });
     }
+  },
+
+  show(summary) {
+    set({ status: summary ? 'open' : 'idle', summary, error: null, profiles: {}, pages: {}, progress: null });
+  },
+  beginOpening() {
+    set({ status: 'opening', error: null, progress: null });
+  },
+  endOpening() {
+    set({ status: get().summary ? 'open' : 'idle', progress: null });
   },
 
   async openFromDialog(kind) {

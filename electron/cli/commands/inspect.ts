@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { DatasetSummary } from '../../../shared/api';
 import { openDatabase } from '../../core/db/duckdb';
+import { guessRoles } from '../../core/workspace/guess-roles';
 import { openDataset } from '../../core/workspace/open-dataset';
 import { printJson, runCommand } from '../output';
 
@@ -19,8 +20,9 @@ export function registerInspect(program: Command): void {
             : undefined;
           const { summary } = await openDataset(db.conn, 'cli', paths, progress);
           if (progress) process.stderr.write('\r'.padEnd(41) + '\r');
-          if (opts.json) printJson(summary);
-          else printHuman(summary);
+          const roles = guessRoles(summary.columns.map((c) => ({ ...c, rows: summary.rows })));
+          if (opts.json) printJson({ ...summary, roles: roles.mapping, roleReasons: roles.reasons });
+          else printHuman(summary, roles.reasons);
           for (const p of summary.problems) {
             console.error(`loupe: ${p.file}: ${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
           }
@@ -33,7 +35,7 @@ export function registerInspect(program: Command): void {
     });
 }
 
-function printHuman(s: DatasetSummary): void {
+function printHuman(s: DatasetSummary, reasons: ReturnType<typeof guessRoles>['reasons']): void {
   const out: string[] = [];
   out.push(`${s.fileCount} file${s.fileCount === 1 ? '' : 's'}, ${s.rows.toLocaleString('en-US')} rows`);
   if (s.timeRange) out.push(`time (${s.timestampColumn}): ${s.timeRange.min} .. ${s.timeRange.max}`);
@@ -49,5 +51,11 @@ function printHuman(s: DatasetSummary): void {
       `${c.name.padEnd(w)}  ${type.padEnd(tw)}  ${(c.nullRate * 100).toFixed(1).padStart(6)}%  ${String(c.distinct ?? '').padStart(10)}`,
     );
   }
+  out.push('', 'guessed roles (correct them in the Data view of a workspace):');
+  for (const r of reasons.filter((x) => x.role !== 'dimension')) {
+    out.push(`  ${r.role.padEnd(16)} ${[r.column, ...(r.path ?? [])].join('.')}   (${r.reason})`);
+  }
+  const dims = reasons.filter((x) => x.role === 'dimension').map((r) => [r.column, ...(r.path ?? [])].join('.'));
+  out.push(`  ${'dimensions'.padEnd(16)} ${dims.length ? dims.join(', ') : '(none found)'}`);
   process.stdout.write(out.join('\n') + '\n');
 }

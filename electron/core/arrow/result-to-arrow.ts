@@ -11,7 +11,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import type { Params } from '../db/duckdb';
+import { bind, type Params } from '../db/duckdb';
 
 /**
  * DuckDB's Node client has no Arrow export, so results are rebuilt as Arrow here, column by
@@ -20,7 +20,7 @@ import type { Params } from '../db/duckdb';
  * only — exact ids stay in DuckDB).
  */
 export async function queryArrowIPC(conn: DuckDBConnection, sql: string, params?: Params): Promise<Uint8Array> {
-  const reader = await conn.runAndReadAll(sql, params);
+  const reader = await conn.runAndReadAll(sql, bind(params));
   const names = reader.columnNames();
   const types = reader.columnTypes();
   const columns = reader.getColumnsJS();

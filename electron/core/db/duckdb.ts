@@ -1,8 +1,10 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import os from 'node:os';
 import path from 'node:path';
 
-export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+/** Bound values; plain JS arrays of strings or numbers bind as DuckDB lists. */
+export type Param = DuckDBValue | string[] | number[];
+export type Params = Param[] | Record<string, Param>;
 export type Row = Record<string, unknown>;
 
 export interface Database {
@@ -36,6 +38,12 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   };
 }
 
+export function bind(params?: Params): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  if (!params) return undefined;
+  const one = (v: Param): DuckDBValue => (Array.isArray(v) ? listValue(v) : v);
+  return Array.isArray(params) ? params.map(one) : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, one(v)]));
+}
+
 function defaultMemoryLimit(): string {
   const gb = Math.max(1, Math.floor((os.totalmem() / 2 ** 30) * 0.4));
   return `${gb}GB`;
@@ -46,16 +54,16 @@ function defaultMemoryLimit(): string {
  * numbers (precision beyond 2^53 is not needed for counts and ids we show), so results
  * can cross JSON boundaries; the one conversion rule lives here.
  */
-export async function queryRows<T extends Row = Row>(
+export async function queryRows<T extends object = Row>(
   conn: DuckDBConnection,
   sql: string,
   params?: Params,
 ): Promise<T[]> {
-  const reader = await conn.runAndReadAll(sql, params);
+  const reader = await conn.runAndReadAll(sql, bind(params));
   return reader.getRowObjectsJS().map((r) => normalizeRow(r) as T);
 }
 
-export async function queryOne<T extends Row = Row>(
+export async function queryOne<T extends object = Row>(
   conn: DuckDBConnection,
   sql: string,
   params?: Params,

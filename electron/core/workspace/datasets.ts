@@ -19,11 +19,17 @@ export class DatasetRegistry {
     return dataset.summary;
   }
 
+  /** A dataset opened elsewhere (a workspace's requests table), made browsable by id. */
+  register(dataset: OpenedDataset): void {
+    this.open.set(dataset.summary.datasetId, dataset);
+  }
+
   async close(datasetId: string): Promise<boolean> {
     const d = this.open.get(datasetId);
     if (!d) return false;
     this.open.delete(datasetId);
-    await this.conn.run(`DROP VIEW IF EXISTS ${d.relation}`);
+    // Workspace tables belong to the workspace; only ad-hoc views are dropped.
+    if (d.relation.startsWith('"dataset_')) await this.conn.run(`DROP VIEW IF EXISTS ${d.relation}`);
     return true;
   }
 

@@ -14,6 +14,17 @@ const migrations: string[] = [
   `CREATE TABLE ${WS}.file_problems (
      path VARCHAR, code VARCHAR, message VARCHAR, column_name VARCHAR, hint VARCHAR,
      bytes BIGINT, mtime_ms BIGINT, seen_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (path, code))`,
+  // Triage: one case per request, whatever brought it here; labels are append-only events.
+  `CREATE TABLE ${WS}.triage_cases (
+     case_id VARCHAR PRIMARY KEY, request_id VARCHAR NOT NULL, sources VARCHAR[] NOT NULL,
+     slice VARCHAR, model_version VARCHAR, request JSON, created_at TIMESTAMP DEFAULT current_timestamp)`,
+  `CREATE SEQUENCE ${WS}.label_event_seq START 1`,
+  `CREATE TABLE ${WS}.label_events (
+     event_id BIGINT PRIMARY KEY DEFAULT nextval('${WS}.label_event_seq'), case_id VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL, root_cause VARCHAR, note VARCHAR, expected VARCHAR, suggestion JSON,
+     undoes BIGINT, actor VARCHAR NOT NULL, "at" TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+  `CREATE TABLE ${WS}.eval_pushes (
+     case_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, detail VARCHAR, "at" TIMESTAMP DEFAULT current_timestamp)`,
 ];
 
 export async function attachWorkspaceDb(conn: DuckDBConnection, file: string): Promise<void> {

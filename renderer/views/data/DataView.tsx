@@ -1,5 +1,8 @@
 import { useData } from '../../store/data-store';
+import { useWorkspace } from '../../store/workspace-store';
 import { ErrorNote } from '../../app/ErrorNote';
+import { RolesEditor } from './RolesEditor';
+import { WorkspacePanel } from './WorkspacePanel';
 import { ColumnsTable } from './ColumnsTable';
 import { OpenPanel } from './OpenPanel';
 import { RowsTable } from './RowsTable';
@@ -7,9 +10,12 @@ import { RowsTable } from './RowsTable';
 /** Data: open Parquet exports and see what is in them. */
 export function DataView() {
   const { status, summary, error, progress } = useData();
+  const workspace = useWorkspace((s) => s.summary);
+  const isWorkspace = Boolean(workspace && summary && workspace.dataset?.datasetId === summary.datasetId);
   return (
     <div className="view data-view">
       <h1>Data</h1>
+      <WorkspacePanel />
       <OpenPanel />
       {status === 'opening' && (
         <div className="progress" role="status" aria-live="polite">
@@ -52,6 +58,9 @@ export function DataView() {
                 <ErrorNote key={`${p.file}:${p.code}`} error={{ code: 'bad_input', message: p.message, file: p.file, column: p.column, hint: p.hint }} />
               ))}
             </section>
+          )}
+          {isWorkspace && workspace?.roles && (
+            <RolesEditor columns={summary.columns} mapping={workspace.roles} guessed={workspace.rolesGuessed} />
           )}
           <h2>Columns</h2>
           <ColumnsTable columns={summary.columns} distinctApprox={summary.distinctApprox} />

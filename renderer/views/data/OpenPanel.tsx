@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { CallOutput } from '../../../shared/api';
 import { toErrorValue, type LoupeErrorValue } from '../../../shared/errors';
 import { bridge, client } from '../../api/client';
@@ -19,12 +19,6 @@ export function OpenPanel() {
   const [path, setPath] = useState('');
   const [listing, setListing] = useState<Listing | null>(null);
   const [browseError, setBrowseError] = useState<LoupeErrorValue | null>(null);
-  const [sample, setSample] = useState<string | null>(null);
-
-  useEffect(() => {
-    client.call('appInfo', {}).then((info) => setSample(info.sampleDataPath), () => {});
-  }, []);
-
   const browse = async (dir?: string) => {
     try {
       setBrowseError(null);
@@ -51,7 +45,7 @@ export function OpenPanel() {
         </div>
       )}
       <form className="row" onSubmit={submit}>
-        <label htmlFor="open-path" className="muted">Path</label>
+        <label htmlFor="open-path" className="muted" title="Files are read in place and never changed">Files (read-only)</label>
         <input
           id="open-path"
           className="grow"
@@ -66,9 +60,6 @@ export function OpenPanel() {
         </button>
       </form>
       <div className="row wrap">
-        {sample && (
-          <button className="link" onClick={() => open([sample])}>Open the sample workspace</button>
-        )}
         {recentPaths().slice(0, 4).map((p) => (
           <button key={p.join('|')} className="link" title={p.join('\n')} onClick={() => open(p)}>
             {shortName(p)}

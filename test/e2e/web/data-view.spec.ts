@@ -12,7 +12,7 @@ test.describe('Data view', () => {
   });
 
   test('opens a generated Parquet file and shows rows, columns and a histogram', async ({ app }) => {
-    await app.getByLabel('Path').fill(path.join(dir, 'requests.parquet'));
+    await app.getByLabel('Files (read-only)').fill(path.join(dir, 'requests.parquet'));
     await app.getByRole('button', { name: 'Open', exact: true }).click();
 
     await expect(app.getByTestId('row-count')).toHaveText('5,000');
@@ -35,20 +35,20 @@ test.describe('Data view', () => {
   });
 
   test('a file that is not Parquet gets a message naming it, and the app keeps working', async ({ app }) => {
-    await app.getByLabel('Path').fill(path.join(dir, 'notes.parquet'));
+    await app.getByLabel('Files (read-only)').fill(path.join(dir, 'notes.parquet'));
     await app.getByRole('button', { name: 'Open', exact: true }).click();
     const alert = app.getByRole('alert');
     await expect(alert).toContainText('notes.parquet');
     await expect(alert).toContainText('not a Parquet file');
 
-    await app.getByLabel('Path').fill(dir);
+    await app.getByLabel('Files (read-only)').fill(dir);
     await app.getByRole('button', { name: 'Open', exact: true }).click();
     await expect(app.getByTestId('row-count')).toHaveText('5,000');
     await expect(app.getByRole('region', { name: 'Problems' })).toContainText('notes.parquet');
   });
 
   test('the folder browser opens a file without typing a path', async ({ app }) => {
-    await app.getByLabel('Path').fill(dir);
+    await app.getByLabel('Files (read-only)').fill(dir);
     await app.getByRole('button', { name: 'Browse…' }).click();
     await app.getByRole('button', { name: /requests\.parquet/ }).click();
     await expect(app.getByTestId('row-count')).toHaveText('5,000');
