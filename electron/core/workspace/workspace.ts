@@ -10,7 +10,7 @@ import { rememberWorkspace } from './recent-workspaces';
 import { attachWorkspaceDb, detachWorkspaceDb, readSetting, writeSetting } from './state-db';
 import { summarizeRelation, type OpenedDataset } from './summarize-relation';
 
-export type GuessRoles = (columns: Array<{ name: string; type: string }>) => RoleMapping;
+export type GuessRoles = (columns: Array<{ name: string; type: string; distinct?: number | null; rows?: number }>) => RoleMapping;
 
 export interface SavedRoles {
   mapping: RoleMapping;
@@ -88,21 +88,29 @@ export class Workspace {
 
   /** Imports new or changed partitions, then re-reads the summary. */
   async refresh(progress?: (label: string, done: number, total: number | null) => void): Promise<WorkspaceState> {
-    if (!this.state.roles) {
-      const first = await this.firstFileColumns();
-      if (first) {
-        this.state.roles = { mapping: this.guess(first), guessed: true };
-        await writeSetting(this.conn, 'roles', this.state.roles);
-      }
-    }
-    const roles = this.state.roles?.mapping.roles;
+    // Before anything is imported, names and types of the first export are enough to find
+    // the timestamp and request id the import needs.
+    const provisional = this.state.roles?.mapping ?? (await this.firstFileColumns().then((c) => (c ? this.guess(c) : null)));
     this.state.lastIngest = await ingestNewPartitions(
       this.conn,
       this.layout,
-      { requestIdColumn: roles?.request_id?.column ?? null, timestampColumn: roles?.timestamp?.column ?? null },
+      {
+        requestIdColumn: provisional?.roles.request_id?.column ?? null,
+        timestampColumn: provisional?.roles.timestamp?.column ?? null,
+      },
       progress,
     );
     await this.summarize();
+    // Until the user saves a mapping, re-guess with the data's statistics: cardinality is what
+    // tells a slice dimension from free text.
+    const dataset = this.state.dataset?.summary;
+    if (dataset && (!this.state.roles || this.state.roles.guessed)) {
+      const mapping = this.guess(dataset.columns.map((c) => ({ ...c, rows: dataset.rows })));
+      if (JSON.stringify(mapping) !== JSON.stringify(this.state.roles?.mapping)) {
+        this.state.roles = { mapping, guessed: true };
+        await writeSetting(this.conn, 'roles', this.state.roles);
+      }
+    }
     return this.current;
   }
 

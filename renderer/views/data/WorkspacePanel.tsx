@@ -39,7 +39,7 @@ export function WorkspacePanel() {
           if (dir.trim()) void open(dir.trim());
         }}
       >
-        <label htmlFor="workspace-dir" className="muted">Workspace</label>
+        <label htmlFor="workspace-dir" className="muted">Workspace folder</label>
         <input id="workspace-dir" className="grow" placeholder="/path/to/workspace (created if missing)" value={dir} onChange={(e) => setDir(e.target.value)} spellCheck={false} />
         <button type="submit" disabled={busy || !dir.trim()}>Open workspace</button>
       </form>
