@@ -13,7 +13,10 @@ import { checkParquetSignature, firstLine, readFailure, validateParquetFile } fr
  * Parquet: see README "Fast local tables" (measured there).
  */
 export const REQUESTS = `${WS}.requests`;
-/** The file each row came from, so a re-synced partition replaces exactly its own rows. */
+/**
+ * The file each row came from, so a re-synced partition replaces exactly its own rows. Hive
+ * folders (date=/hour=) are not turned into columns: the timestamp already says when.
+ */
 export const SOURCE_COLUMN = '_file';
 const BATCH_FILES = 96;
 
@@ -116,7 +119,7 @@ async function tableExists(conn: DuckDBConnection): Promise<boolean> {
 async function createTable(conn: DuckDBConnection, files: DiskFile[]): Promise<void> {
   // The first file's schema founds the table; other files' extra columns are added later.
   await conn.run(
-    `CREATE TABLE ${REQUESTS} AS SELECT * FROM read_parquet(${quoteLiteral(files[0].path)}, filename = '${SOURCE_COLUMN}') LIMIT 0`,
+    `CREATE TABLE ${REQUESTS} AS SELECT * FROM read_parquet(${quoteLiteral(files[0].path)}, filename = '${SOURCE_COLUMN}', hive_partitioning = false) LIMIT 0`,
   );
 }
 
@@ -175,7 +178,7 @@ async function groupBySchema(conn: DuckDBConnection, files: DiskFile[]) {
     if (!g) {
       const cols = await queryRows<{ column_name: string; column_type: string }>(
         conn,
-        `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(f.path)})`,
+        `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(f.path)}, hive_partitioning = false)`,
       );
       g = { columns: cols.map((c) => ({ name: c.column_name, type: c.column_type })), files: [] };
       groups.set(key, g);
@@ -233,7 +236,7 @@ async function ingestBatch(
 
   const list = fileList(files);
   const rid = opts.requestIdColumn && columns.some((c) => c.name === opts.requestIdColumn) ? quoteIdent(opts.requestIdColumn) : null;
-  const source = `SELECT ${select.join(', ')} FROM read_parquet(${list}, union_by_name = true, filename = '${SOURCE_COLUMN}')`;
+  const source = `SELECT ${select.join(', ')} FROM read_parquet(${list}, union_by_name = true, filename = '${SOURCE_COLUMN}', hive_partitioning = false)`;
   const dedupe = rid
     ? `WHERE ${rid} IS NULL OR NOT EXISTS (SELECT 1 FROM ${REQUESTS} r WHERE r.${rid} = src.${rid})
        QUALIFY ${rid} IS NULL OR row_number() OVER (PARTITION BY src.${rid} ORDER BY src.${quoteIdent(SOURCE_COLUMN)}) = 1`

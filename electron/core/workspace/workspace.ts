@@ -4,7 +4,7 @@ import type { Problem } from '../../../shared/api';
 import { LoupeError } from '../../../shared/errors';
 import { roleMappingSchema, type RoleMapping } from '../../../shared/roles';
 import { queryOne, queryRows, quoteLiteral } from '../db/duckdb';
-import { ingestNewPartitions, REQUESTS, type IngestReport } from './ingest-partitions';
+import { ingestNewPartitions, REQUESTS, SOURCE_COLUMN, type IngestReport } from './ingest-partitions';
 import { WS, workspaceLayout, type WorkspaceLayout } from './layout';
 import { rememberWorkspace } from './recent-workspaces';
 import { attachWorkspaceDb, detachWorkspaceDb, readSetting, writeSetting } from './state-db';
@@ -105,7 +105,7 @@ export class Workspace {
     // tells a slice dimension from free text.
     const dataset = this.state.dataset?.summary;
     if (dataset && (!this.state.roles || this.state.roles.guessed)) {
-      const mapping = this.guess(dataset.columns.map((c) => ({ ...c, rows: dataset.rows })));
+      const mapping = this.guess(dataset.columns.filter((c) => c.name !== SOURCE_COLUMN).map((c) => ({ ...c, rows: dataset.rows })));
       if (JSON.stringify(mapping) !== JSON.stringify(this.state.roles?.mapping)) {
         this.state.roles = { mapping, guessed: true };
         await writeSetting(this.conn, 'roles', this.state.roles);
@@ -174,7 +174,7 @@ export class Workspace {
     try {
       const cols = await queryRows<{ column_name: string; column_type: string }>(
         this.conn,
-        `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(rows[0].file)})`,
+        `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(rows[0].file)}, hive_partitioning = false)`,
       );
       return cols.map((c) => ({ name: c.column_name, type: c.column_type }));
     } catch {
