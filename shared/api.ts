@@ -105,6 +105,50 @@ export const workspaceSummarySchema = z.object({
 });
 export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>;
 
+// ---- Triage ------------------------------------------------------------------------------
+
+export const rootCauseSchema = z.enum(['retrieval_miss', 'hallucination', 'format_break', 'safety', 'other']);
+export const caseStatusSchema = z.enum(['open', 'labelled', 'promoted', 'dismissed']);
+
+export const triageCaseRowSchema = z.object({
+  case_id: z.string(),
+  request_id: z.string(),
+  sources: z.array(z.string()),
+  slice: z.string().nullable(),
+  model_version: z.string().nullable(),
+  created_at: z.string(),
+  root_cause: rootCauseSchema.nullable(),
+  from_suggestion: z.boolean(),
+  labelled_at: z.string().nullable(),
+  note: z.string().nullable(),
+  expected: z.string().nullable(),
+  status: caseStatusSchema,
+});
+export type TriageCaseRow = z.infer<typeof triageCaseRowSchema>;
+
+export const triageFilterSchema = z.object({
+  status: z.array(caseStatusSchema).optional(),
+  source: z.string().optional(),
+  slice: z.string().optional(),
+  modelVersion: z.string().optional(),
+});
+
+export const labelEventSchema = z.object({
+  event_id: z.number(),
+  case_id: z.string(),
+  kind: z.enum(['label', 'note', 'promote', 'dismiss', 'reopen', 'undo']),
+  root_cause: z.string().nullable(),
+  note: z.string().nullable(),
+  expected: z.string().nullable(),
+  suggestion: z.string().nullable(),
+  undoes: z.number().nullable(),
+  actor: z.string(),
+  at: z.string(),
+});
+
+/** A field of the logged request, always as text: logged content is untrusted and shown inert. */
+export const requestFieldSchema = z.object({ role: z.string(), column: z.string(), text: z.string().nullable() });
+
 // ---- The calls -----------------------------------------------------------------------------
 
 export const api = {
@@ -150,6 +194,82 @@ export const api = {
   }),
   /** Saves the user's column → role mapping in the workspace. */
   setRoles: call({ input: z.object({ mapping: roleMappingSchema }), output: workspaceSummarySchema }),
+  triageQueue: call({
+    input: z.object({ filter: triageFilterSchema.default({}) }),
+    output: z.object({
+      cases: z.array(triageCaseRowSchema),
+      counts: z.record(caseStatusSchema, z.number()),
+      labelsLastHour: z.number(),
+      /** Promoted ÷ (labelled + promoted + dismissed): how much triage turns into eval cases. */
+      conversion: z.number().nullable(),
+      versions: z.array(z.string()),
+      sources: z.array(z.string()),
+      /** Labelled root causes counted by model version and by slice: which version breaks how. */
+      rootCauses: z.array(z.object({ by: z.enum(['version', 'slice']), key: z.string(), root_cause: rootCauseSchema, n: z.number() })),
+    }),
+  }),
+  triageCase: call({
+    input: z.object({ caseId: z.string().min(1) }),
+    output: z.object({
+      case: triageCaseRowSchema,
+      fields: z.array(requestFieldSchema),
+      history: z.array(labelEventSchema.extend({ undone: z.boolean() })),
+      /** Other cases in the same slice, and requests in the workspace with the same slice. */
+      similar: z.object({
+        sameSliceCases: z.number(),
+        sameSliceRequests: z.number().nullable(),
+        /** Requests whose input embedding is within cosine similarity 0.95 of this one. */
+        nearEmbeddings: z.number().nullable(),
+      }),
+    }),
+  }),
+  /** One triage action, committed to the workspace before it is answered. */
+  triageAct: call({
+    input: z.object({
+      caseId: z.string().min(1),
+      action: z.enum(['label', 'note', 'promote', 'dismiss', 'reopen']),
+      rootCause: rootCauseSchema.optional(),
+      note: z.string().max(10_000).optional(),
+      expected: z.string().max(10_000).optional(),
+      suggestion: z.object({ confidence: z.number(), rationale: z.string(), model: z.string() }).nullable().optional(),
+    }),
+    output: z.object({ event: labelEventSchema, case: triageCaseRowSchema }),
+  }),
+  triageUndo: call({
+    input: z.object({}),
+    output: z.object({ event: labelEventSchema.nullable(), case: triageCaseRowSchema.nullable() }),
+  }),
+  /** Runs the auto-flag rules over the workspace and adds what they find to the queue. */
+  triageCollect: call({
+    input: z.object({}),
+    output: z.object({
+      added: z.number(),
+      merged: z.number(),
+      skipped: z.array(z.object({ rule: z.string(), missing: z.array(z.string()) })),
+    }),
+  }),
+  triageRules: call({
+    input: z.object({
+      set: z
+        .object({
+          judgeBelow: z.number().min(0).max(1).nullable(),
+          formatBreak: z.boolean(),
+          refusalWithNegativeFeedback: z.boolean(),
+          limitPerRule: z.number().int().min(1).max(10_000),
+        })
+        .optional(),
+    }),
+    output: z.object({
+      judgeBelow: z.number().nullable(),
+      formatBreak: z.boolean(),
+      refusalWithNegativeFeedback: z.boolean(),
+      limitPerRule: z.number(),
+    }),
+  }),
+  exportEvalSet: call({
+    input: z.object({ out: z.string().min(1), parquet: z.boolean().default(true) }),
+    output: z.object({ cases: z.number(), files: z.array(z.string()) }),
+  }),
   appInfo: call({
     input: z.object({}),
     output: z.object({

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { CallName, CallOutput, CallParsedInput, EventName, EventPayload } from '../../shared/api';
 import pkg from '../../package.json' with { type: 'json' };
 import { openDatabase, queryOne, type Database } from './db/duckdb';
+import { TriageService } from './triage/triage-service';
 import { DatasetRegistry } from './workspace/datasets';
 import { guessRoles } from './workspace/guess-roles';
 import { listDirectory } from './workspace/list-directory';
@@ -31,6 +32,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const db: Database = await openDatabase({ file: opts.stateFile });
   const datasets = new DatasetRegistry(db.conn);
   const workspace = new WorkspaceSession(db.conn, datasets, (columns) => guessRoles(columns).mapping);
+  const triage = new TriageService(db.conn, workspace);
   const bus = new EventEmitter();
   const duckdbVersion = (await queryOne<{ v: string }>(db.conn, 'SELECT version() AS v'))?.v ?? 'unknown';
 
@@ -53,6 +55,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     closeWorkspace: async () => ({ closed: await workspace.close() }),
     recentWorkspaces: () => listRecentWorkspaces(),
     setRoles: ({ mapping }) => workspace.setRoles(mapping),
+    triageQueue: (input) => triage.queue(input),
+    triageCase: ({ caseId }) => triage.caseDetail(caseId),
+    triageAct: (input) => triage.act(input),
+    triageUndo: () => triage.undo(),
+    triageCollect: () => triage.collect(),
+    triageRules: ({ set }) => triage.rules(set),
+    exportEvalSet: ({ out, parquet }) => triage.exportEvalSet(out, parquet),
     appInfo: async () => ({
       version: pkg.version,
       transport: opts.transport,

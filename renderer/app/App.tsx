@@ -3,6 +3,7 @@ import { bridge } from '../api/client';
 import { useData } from '../store/data-store';
 import { useNav, views, type ViewId } from '../store/nav-store';
 import { DataView } from '../views/data/DataView';
+import { TriageView } from '../views/triage/TriageView';
 import { PlannedView } from './PlannedView';
 import { useDropToOpen } from './use-drop-to-open';
 
@@ -62,6 +63,8 @@ function renderView(view: ViewId) {
   switch (view) {
     case 'data':
       return <DataView />;
+    case 'triage':
+      return <TriageView />;
     default:
       return <PlannedView view={view} />;
   }
