@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
+import { registerEvalSet } from './eval-set';
 import { registerInspect } from './inspect';
 
 /** Each command lives in its own file and registers itself; this list is the whole CLI. */
-export const commands: Array<(program: Command) => void> = [registerInspect];
+export const commands: Array<(program: Command) => void> = [registerInspect, registerEvalSet];
