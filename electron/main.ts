@@ -1,10 +1,11 @@
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENT, IPC_INVOKE, IPC_OPEN_DIALOG, IPC_OPEN_PATHS } from '../shared/bridge';
 import { createCore, type Core } from './core/core';
 import { dispatch } from './core/dispatch';
+import { fileSecretStore, type SecretStore } from './core/secrets/secret-store';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 
 /**
@@ -81,6 +82,21 @@ function buildMenu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/** Tokens encrypted with the OS keychain; on Linux without one, safeStorage is plain text: say so. */
+function safeStorageSecrets(): SecretStore {
+  const file = path.join(app.getPath('userData'), 'secrets.json');
+  const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
+  const weak = !safeStorage.isEncryptionAvailable() || backend === 'basic_text' || backend === 'unknown';
+  return fileSecretStore(
+    file,
+    {
+      encode: (s) => safeStorage.encryptString(s).toString('base64'),
+      decode: (s) => safeStorage.decryptString(Buffer.from(s, 'base64')),
+    },
+    weak ? 'no OS keychain is available (safeStorage falls back to plain text): tokens are only as safe as this user account' : null,
+  );
+}
+
 function isAppUrl(url: string): boolean {
   return url.startsWith(`${SCHEME}://loupe/`);
 }
@@ -152,7 +168,7 @@ app.whenReady().then(async () => {
     return new Response(res.body, { status: res.status, headers });
   });
 
-  core = await createCore({ transport: 'electron', stateFile: undefined });
+  core = await createCore({ transport: 'electron', secrets: safeStorageSecrets() });
   core.onEvent((name, payload) => win?.webContents.send(IPC_EVENT, name, payload));
 
   ipcMain.handle(IPC_INVOKE, (event, name: unknown, input: unknown) => {

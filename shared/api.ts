@@ -270,6 +270,30 @@ export const api = {
     input: z.object({ out: z.string().min(1), parquet: z.boolean().default(true) }),
     output: z.object({ cases: z.number(), files: z.array(z.string()) }),
   }),
+  /** The service this workspace syncs from; the token goes in and never comes back out. */
+  serviceConnection: call({
+    input: z.object({ set: z.object({ url: z.string().url(), token: z.string().min(1).optional() }).optional() }),
+    output: z.object({
+      url: z.string().nullable(),
+      hasToken: z.boolean(),
+      storage: z.enum(['safeStorage', 'file-0600', 'memory']),
+      warning: z.string().nullable(),
+    }),
+  }),
+  /** Downloads new or changed export partitions into the workspace, then imports them. */
+  syncWorkspace: call({
+    input: z.object({ concurrency: z.number().int().min(1).max(16).optional() }),
+    output: z.object({
+      manifest: z.number(),
+      downloaded: z.number(),
+      skipped: z.number(),
+      bytes: z.number(),
+      seconds: z.number(),
+      failed: z.array(z.object({ id: z.string(), file: z.string(), message: z.string() })),
+      workspace: workspaceSummarySchema,
+    }),
+  }),
+  cancelSync: call({ input: z.object({}), output: z.object({ cancelled: z.boolean() }) }),
   appInfo: call({
     input: z.object({}),
     output: z.object({
@@ -305,9 +329,21 @@ export const events = {
     total: z.number().nullable(),
     finished: z.boolean(),
   }),
+  /** Export sync: bytes, files, rate and ETA, a few times a second. */
+  sync: z.object({
+    filesDone: z.number(),
+    filesTotal: z.number(),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    bytesPerSecond: z.number(),
+    etaSeconds: z.number().nullable(),
+    current: z.array(z.string()),
+    finished: z.boolean(),
+  }),
 } as const;
 
 export type Events = typeof events;
+export type SyncProgressEvent = z.output<Events['sync']>;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export const eventNames = Object.keys(events) as EventName[];

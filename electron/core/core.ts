@@ -1,12 +1,15 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { CallName, CallOutput, CallParsedInput, EventName, EventPayload } from '../../shared/api';
 import pkg from '../../package.json' with { type: 'json' };
 import { openDatabase, queryOne, type Database } from './db/duckdb';
+import { SyncSession } from './exports/sync-session';
+import { fileSecretStore, type SecretStore } from './secrets/secret-store';
 import { TriageService } from './triage/triage-service';
 import { DatasetRegistry } from './workspace/datasets';
 import { guessRoles } from './workspace/guess-roles';
 import { listDirectory } from './workspace/list-directory';
-import { listRecentWorkspaces } from './workspace/recent-workspaces';
+import { listRecentWorkspaces, loupeHome } from './workspace/recent-workspaces';
 import { WorkspaceSession } from './workspace/workspace-session';
 
 export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise<CallOutput<N>> };
@@ -17,6 +20,8 @@ export interface CoreOptions {
   sampleDataPath?: string | null;
   /** Path for Loupe's own DuckDB state; in-memory when omitted. */
   stateFile?: string;
+  /** Where tokens live; Electron passes a safeStorage store, browser mode defaults to a 0600 file. */
+  secrets?: SecretStore;
 }
 
 export interface Core {
@@ -33,10 +38,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const datasets = new DatasetRegistry(db.conn);
   const workspace = new WorkspaceSession(db.conn, datasets, (columns) => guessRoles(columns).mapping);
   const triage = new TriageService(db.conn, workspace);
+  const secrets = opts.secrets ?? fileSecretStore(path.join(loupeHome(), 'secrets.json'));
   const bus = new EventEmitter();
   const duckdbVersion = (await queryOne<{ v: string }>(db.conn, 'SELECT version() AS v'))?.v ?? 'unknown';
 
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
+  const sync = new SyncSession(db.conn, workspace, secrets, (p) => emit('sync', p));
   let task = 0;
   const progressFor = (kind: string) => {
     const id = `${kind}-${++task}`;
@@ -62,6 +69,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     triageCollect: () => triage.collect(),
     triageRules: ({ set }) => triage.rules(set),
     exportEvalSet: ({ out, parquet }) => triage.exportEvalSet(out, parquet),
+    serviceConnection: ({ set }) => sync.connection(set),
+    syncWorkspace: ({ concurrency }) => sync.sync(concurrency),
+    cancelSync: async () => ({ cancelled: sync.cancel() }),
     appInfo: async () => ({
       version: pkg.version,
       transport: opts.transport,

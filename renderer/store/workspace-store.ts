@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { WorkspaceSummary } from '../../shared/api';
+import type { CallOutput, SyncProgressEvent, WorkspaceSummary } from '../../shared/api';
 import { toErrorValue, type LoupeErrorValue } from '../../shared/errors';
 import type { RoleMapping } from '../../shared/roles';
 import { client } from '../api/client';
@@ -11,7 +11,15 @@ interface WorkspaceState {
   recent: Array<{ dir: string; name: string; openedAt: string }>;
   error: LoupeErrorValue | null;
   saving: boolean;
+  connection: CallOutput<'serviceConnection'> | null;
+  syncing: boolean;
+  syncProgress: SyncProgressEvent | null;
+  syncResult: Omit<CallOutput<'syncWorkspace'>, 'workspace'> | null;
   loadRecent(): Promise<void>;
+  loadConnection(): Promise<void>;
+  saveConnection(url: string, token?: string): Promise<void>;
+  sync(): Promise<void>;
+  cancelSync(): Promise<void>;
   open(dir: string): Promise<void>;
   refresh(): Promise<void>;
   saveRoles(mapping: RoleMapping): Promise<void>;
@@ -29,6 +37,43 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     recent: [],
     error: null,
     saving: false,
+    connection: null,
+    syncing: false,
+    syncProgress: null,
+    syncResult: null,
+
+    async loadConnection() {
+      try {
+        set({ connection: await client.call('serviceConnection', {}) });
+      } catch {
+        set({ connection: null });
+      }
+    },
+
+    async saveConnection(url, token) {
+      try {
+        set({ connection: await client.call('serviceConnection', { set: { url, token: token || undefined } }), error: null });
+      } catch (err) {
+        set({ error: toErrorValue(err) });
+      }
+    },
+
+    async sync() {
+      set({ syncing: true, syncProgress: null, syncResult: null, error: null });
+      try {
+        const { workspace, ...result } = await client.call('syncWorkspace', {});
+        set({ syncResult: result });
+        adopt(workspace);
+      } catch (err) {
+        set({ error: toErrorValue(err) });
+      } finally {
+        set({ syncing: false });
+      }
+    },
+
+    async cancelSync() {
+      await client.call('cancelSync', {}).catch(() => {});
+    },
 
     async loadRecent() {
       try {
@@ -44,6 +89,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
       try {
         adopt(await client.call('openWorkspace', { dir }));
         void get().loadRecent();
+        void get().loadConnection();
       } catch (err) {
         set({ status: get().summary ? 'open' : 'error', error: toErrorValue(err) });
         useData.getState().endOpening();
@@ -70,3 +116,5 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     },
   };
 });
+
+client.on('sync', (p) => useWorkspace.setState({ syncProgress: p }));

@@ -96,19 +96,28 @@ function printHuman(r: DriftReport, limit: number): void {
   out.push(`all rows: ${axes.map((a) => `${a} PSI ${fmt(r.overall.axes[a]!.psi)} (${r.overall.axes[a]!.feature})`).join(', ')}`);
   out.push('');
   out.push(`${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}${r.alerts.length > limit ? ` (first ${limit})` : ''}`);
-  for (const a of r.alerts.slice(0, limit)) out.push(`  ${a.parentSliceId !== undefined && a.kind === 'psi' ? '  ' : ''}${a.message}`);
-  out.push('');
-  const shown = r.slices.slice(0, limit);
-  const w = Math.max(5, ...shown.map((s) => sliceName(s).length));
-  out.push(`${'slice'.padEnd(w)}  ${'base n'.padStart(9)}  ${'cur n'.padStart(8)}  ${axes.map((a) => a.padStart(8)).join('  ')}  ${'score'.padStart(6)}`);
-  for (const s of shown) {
-    const cells = axes.map((a) => {
-      const ax = s.axes[a];
-      const mark = ax && ax.significant && ax.meetsSupport ? (ax.level === 'alert' ? '!' : ax.level === 'watch' ? '~' : ' ') : '?';
-      return `${fmt(ax?.psi)}${mark}`.padStart(8);
-    });
-    out.push(`${sliceName(s).padEnd(w)}  ${String(s.support.baseline).padStart(9)}  ${String(s.support.current).padStart(8)}  ${cells.join('  ')}  ${fmt(s.score, 3).padStart(6)}`);
+  for (const a of r.alerts.slice(0, limit)) out.push(`  ${a.kind === 'psi' && a.parentSliceId !== undefined ? '  ' : ''}${a.message}`);
+  const byId = new Map(r.slices.map((s) => [s.id, s]));
+  const header = (w: number) => `${'slice'.padEnd(w)}  ${'base n'.padStart(9)}  ${'cur n'.padStart(8)}  ${axes.map((a) => a.padStart(8)).join('  ')}  ${'p'.padStart(8)}  ${'score'.padStart(6)}`;
+  for (const axis of axes) {
+    const shown = (r.top[axis] ?? []).slice(0, limit).map((id) => byId.get(id)!);
+    out.push('');
+    out.push(`top slices on ${axis} (support ≥ ${r.config.minSupport}, significant)${shown.length === 0 ? ': none' : ''}`);
+    if (shown.length === 0) continue;
+    const w = Math.max(5, ...shown.map((s) => sliceName(s).length));
+    out.push(header(w));
+    for (const s of shown) {
+      const cells = axes.map((a) => {
+        const ax = s.axes[a];
+        const mark = ax && ax.significant && ax.meetsSupport ? (ax.level === 'alert' ? '!' : ax.level === 'watch' ? '~' : ' ') : '?';
+        return `${fmt(ax?.psi)}${mark}`.padStart(8);
+      });
+      const ax = s.axes[axis]!;
+      const p = ax.pValue === null ? '—' : ax.pValue < 1e-99 ? '<1e-99' : ax.pValue.toExponential(0);
+      out.push(`${sliceName(s).padEnd(w)}  ${String(s.support.baseline).padStart(9)}  ${String(s.support.current).padStart(8)}  ${cells.join('  ')}  ${p.padStart(8)}  ${fmt(ax.score, 3).padStart(6)}`);
+    }
   }
-  out.push(`(${r.slices.length} slices; PSI mark: ! > 0.2, ~ > 0.1, ? below support or not significant)`);
+  out.push('');
+  out.push(`(${r.slices.length} slices; PSI mark: ! > 0.2, ~ > 0.1, ? below support or not significant; --json for all)`);
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { client } from '../../api/client';
 import { ErrorNote } from '../../app/ErrorNote';
 import { useWorkspace } from '../../store/workspace-store';
+import { SyncPanel } from './SyncPanel';
 
 /** The start of the desk: open a workspace folder, a recent one, or the bundled sample. */
 export function WorkspacePanel() {
@@ -53,6 +54,7 @@ export function WorkspacePanel() {
           </button>
         ))}
       </div>
+      {summary && <SyncPanel />}
       {error && <ErrorNote error={error} />}
     </section>
   );
