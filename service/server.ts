@@ -67,7 +67,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 
   const startMs = Date.parse(opts.scenario.start);
   let live: LiveGenerator;
-  const control = new ControlPlane(opts.scenario, store, startMs, () => live.now());
+  // Requests are generated a tick at a time; an action taken while observing one is stamped
+  // with that request's time, not the tick's start.
+  let lastObserved = 0;
+  const control = new ControlPlane(opts.scenario, store, startMs, () => Math.max(live.now(), lastObserved));
   const model: TrafficModel = { scenario: opts.scenario, seed: opts.seed ?? 42, startMs, weights: (d, t) => control.weights(d, t) };
   const hub = new TailHub(opts.tailCapacity ?? 200_000);
   const feed: TriageFeedItem[] = [];
@@ -89,6 +92,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     onRecord: async (r) => {
       hub.push('request', JSON.stringify(r));
       toFeed(r);
+      lastObserved = Date.parse(r.ts);
       await control.observe(r);
     },
     onExport: async (entries) => {
