@@ -13,7 +13,10 @@ export interface DownloadSpec {
   bytes: number;
   sha256: string;
   signal?: AbortSignal;
+  /** Bytes received from the network. */
   onBytes?: (n: number) => void;
+  /** Bytes already on disk from an earlier attempt, counted once when a resume starts. */
+  onResume?: (n: number) => void;
   timeoutMs?: number;
 }
 
@@ -77,8 +80,10 @@ export async function downloadOnce(spec: DownloadSpec): Promise<void> {
   await writeFileOrExplain(meta, JSON.stringify({ etag: res.headers.get('etag') ?? undefined, sha256: spec.sha256 }));
 
   const hash = crypto.createHash('sha256');
-  if (resuming) await hashFile(part, hash);
-  spec.onBytes?.(have);
+  if (resuming) {
+    await hashFile(part, hash);
+    spec.onResume?.(have);
+  }
 
   const out = fs.createWriteStream(part, { flags: resuming ? 'a' : 'w' });
   let written = have;

@@ -1,23 +1,10 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { LoupeError } from '../../../shared/errors';
+import { exportManifestSchema, type ExportEntry } from '../../../shared/service-contract';
 import { downloadOnce } from './download-file';
 import { runPool } from './pool';
 import { RetryableError, parseRetryAfter, withRetry } from './retry';
-
-/** One partition in the service's export manifest (GET /v1/exports). */
-export const manifestEntrySchema = z.object({
-  id: z.string().min(1),
-  start: z.string(),
-  end: z.string(),
-  rows: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  schema_version: z.union([z.string(), z.number()]).transform(String),
-});
-export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
-const manifestSchema = z.union([z.array(manifestEntrySchema), z.object({ exports: z.array(manifestEntrySchema) }).transform((m) => m.exports)]);
 
 export interface SyncProgress {
   filesDone: number;
@@ -47,6 +34,7 @@ export interface SyncResult {
   manifest: number;
   downloaded: number;
   skipped: number;
+  /** Bytes received over the network (resumed bytes already on disk are not counted). */
   bytes: number;
   failed: Array<{ id: string; file: string; message: string }>;
   seconds: number;
@@ -56,7 +44,7 @@ const STATE_FILE = '.loupe-sync.json';
 type SyncState = Record<string, { sha256: string; bytes: number; file: string }>;
 
 /** Where a partition lives locally: the service's own date=/hour= layout. */
-export function localPathFor(exportsDir: string, e: ManifestEntry): string {
+export function localPathFor(exportsDir: string, e: ExportEntry): string {
   const t = new Date(e.start);
   const date = Number.isNaN(t.getTime()) ? 'unknown' : t.toISOString().slice(0, 10);
   const hour = Number.isNaN(t.getTime()) ? '00' : String(t.getUTCHours()).padStart(2, '0');
@@ -79,7 +67,7 @@ export async function syncExports(opts: SyncOptions): Promise<SyncResult> {
   });
   const state = await readState(opts.exportsDir);
 
-  const todo: ManifestEntry[] = [];
+  const todo: ExportEntry[] = [];
   for (const e of manifest) {
     const file = localPathFor(opts.exportsDir, e);
     const known = state[e.id];
@@ -111,6 +99,7 @@ export async function syncExports(opts: SyncOptions): Promise<SyncResult> {
   report(true);
 
   const failed: SyncResult['failed'] = [];
+  let transferred = 0;
   // Lanes finish in any order; state writes go one after another.
   let stateWrites = Promise.resolve();
   const saveState = () => (stateWrites = stateWrites.then(() => writeState(opts.exportsDir, state)));
@@ -133,8 +122,13 @@ export async function syncExports(opts: SyncOptions): Promise<SyncResult> {
             signal: opts.signal,
             onBytes: (n) => {
               counted += n;
+              transferred += n;
               progress.bytesDone += n;
               report();
+            },
+            onResume: (n) => {
+              counted += n;
+              progress.bytesDone += n;
             },
           });
         },
@@ -161,13 +155,13 @@ export async function syncExports(opts: SyncOptions): Promise<SyncResult> {
     manifest: manifest.length,
     downloaded: todo.length - failed.length,
     skipped: manifest.length - todo.length,
-    bytes: progress.bytesDone,
+    bytes: transferred,
     failed,
     seconds: (Date.now() - t0) / 1000,
   };
 }
 
-async function fetchManifest(base: string, token: string, signal?: AbortSignal): Promise<ManifestEntry[]> {
+async function fetchManifest(base: string, token: string, signal?: AbortSignal): Promise<ExportEntry[]> {
   let res: Response;
   try {
     res = await fetch(`${base}/v1/exports`, {
@@ -183,12 +177,12 @@ async function fetchManifest(base: string, token: string, signal?: AbortSignal):
     throw new LoupeError({ code: res.status === 401 ? 'unauthorized' : 'forbidden', message: `${base} refused the token (${res.status})`, hint: 'check the service token' });
   }
   if (!res.ok) throw new LoupeError({ code: 'network', message: `${base}/v1/exports answered ${res.status}`, hint: 'check the service URL' });
-  const parsed = manifestSchema.safeParse(await res.json());
+  const parsed = exportManifestSchema.safeParse(await res.json());
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new LoupeError({ code: 'bad_input', message: `the export manifest is not valid: ${issue.path.join('.')} ${issue.message}`, file: `${base}/v1/exports` });
   }
-  return parsed.data;
+  return parsed.data.exports;
 }
 
 async function readState(dir: string): Promise<SyncState> {
