@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { registerEvalSet } from './eval-set';
 import { registerInspect } from './inspect';
-import { registerDrift } from './drift';
-import { registerPsi } from './psi';
-import { registerJudge } from './judge';
+import { registerSync } from './sync';
 
 /** Each command lives in its own file and registers itself; this list is the whole CLI. */
-export const commands: Array<(program: Command) => void> = [registerInspect, registerEvalSet, registerDrift, registerPsi, registerJudge];
+export const commands: Array<(program: Command) => void> = [registerInspect, registerSync, registerEvalSet];
