@@ -15,6 +15,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // Playwright empties its output folder on start; keep it apart from vitest's report.
+  outputDir: '../../test-results/playwright',
   reporter: process.env.CI ? [['list'], ['json', { outputFile: '../../test-results/e2e.json' }]] : [['list']],
   use: {
     trace: 'retain-on-failure',
