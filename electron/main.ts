@@ -168,7 +168,12 @@ app.whenReady().then(async () => {
     return new Response(res.body, { status: res.status, headers });
   });
 
-  core = await createCore({ transport: 'electron', secrets: safeStorageSecrets() });
+  const { LOUPE_SAMPLE_WORKSPACE: dir, LOUPE_SAMPLE_SERVICE: serviceUrl, LOUPE_SAMPLE_TOKEN: token } = process.env;
+  core = await createCore({
+    transport: 'electron',
+    secrets: safeStorageSecrets(),
+    sample: dir && serviceUrl && token ? { dir, serviceUrl, token } : null,
+  });
   core.onEvent((name, payload) => win?.webContents.send(IPC_EVENT, name, payload));
 
   ipcMain.handle(IPC_INVOKE, (event, name: unknown, input: unknown) => {

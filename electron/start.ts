@@ -1,19 +1,47 @@
 import { spawn } from 'node:child_process';
+import { startService } from '../service/server';
+import { loadScenario } from '../service/scenario/load-scenario';
 import { runBrowserMode, stopOnSignals } from './browser-mode';
 import { electronBinaryPath } from './electron-binary';
 import { repoRoot } from './paths';
+import { ensureSampleData, sampleServiceDir, sampleWorkspaceDir } from './sample-data';
 
 /**
- * `npm start`: Loupe in Electron when its binary is installed; otherwise one line saying so,
- * then the same app in browser mode.
+ * `npm start`: generates the sample data on first run, starts the reference service on it,
+ * and opens Loupe on the sample workspace — in Electron when its binary is installed,
+ * otherwise (saying so in one line) in browser mode.
  */
+const log = (line: string) => console.log(line);
+await ensureSampleData(log);
+
+const scenario = await loadScenario();
+const service = await startService({
+  port: Number(process.env.LOUPE_SERVICE_PORT ?? 8787),
+  scenario,
+  seed: 42,
+  speed: Number(process.env.LOUPE_SPEED ?? 1),
+  dataDir: sampleServiceDir,
+  tokens: { 'operator-token': 'operator', 'viewer-token': 'viewer' },
+}).catch(async () =>
+  // 8787 taken: any free port will do.
+  startService({ port: 0, scenario, seed: 42, dataDir: sampleServiceDir, tokens: { 'operator-token': 'operator', 'viewer-token': 'viewer' } }),
+);
+log(`Reference service on ${service.url} (tokens: operator-token, viewer-token)`);
+const sample = { dir: sampleWorkspaceDir, serviceUrl: service.url, token: 'operator-token' };
+
 const exe = electronBinaryPath();
 if (exe) {
-  const child = spawn(exe, [repoRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const child = spawn(exe, [repoRoot, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, LOUPE_SAMPLE_WORKSPACE: sample.dir, LOUPE_SAMPLE_SERVICE: sample.serviceUrl, LOUPE_SAMPLE_TOKEN: sample.token },
+  });
+  child.on('exit', (code) => void service.close().finally(() => process.exit(code ?? 0)));
 } else {
-  console.log("Electron's binary is not installed on this machine (it downloads from outside the npm registry); serving browser mode instead.");
-  const server = await runBrowserMode({ port: Number(process.env.LOUPE_PORT ?? 0) });
-  console.log(`Loupe (browser mode) on ${server.openUrl}`);
-  stopOnSignals(server.close);
+  log("Electron's binary is not installed on this machine (it downloads from outside the npm registry); serving browser mode instead.");
+  const server = await runBrowserMode({ port: Number(process.env.LOUPE_PORT ?? 0), sample });
+  log(`Loupe (browser mode) on ${server.openUrl}`);
+  stopOnSignals(async () => {
+    await server.close();
+    await service.close();
+  });
 }

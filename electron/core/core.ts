@@ -16,8 +16,9 @@ export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise
 
 export interface CoreOptions {
   transport: 'electron' | 'browser';
-  /** Folder of the bundled sample workspace, offered on the start screen. */
-  sampleDataPath?: string | null;
+  /** The bundled sample workspace: offered on the start screen, opened on first start, and
+   * connected to the reference service that `npm start` runs. */
+  sample?: { dir: string; serviceUrl: string; token: string } | null;
   /** Path for Loupe's own DuckDB state; in-memory when omitted. */
   stateFile?: string;
   /** Where tokens live; Electron passes a safeStorage store, browser mode defaults to a 0600 file. */
@@ -57,7 +58,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     columnProfile: (input) => datasets.profile(input),
     previewRows: (input) => datasets.previewRows(input),
     listDirectory: ({ path }) => listDirectory(path),
-    openWorkspace: ({ dir }) => workspace.open(dir, progressFor('workspace')),
+    openWorkspace: async ({ dir }) => {
+      const summary = await workspace.open(dir, progressFor('workspace'));
+      // The sample workspace comes connected to the reference service it was exported from.
+      if (opts.sample && path.resolve(dir) === path.resolve(opts.sample.dir) && !(await sync.connection()).hasToken) {
+        await sync.connection({ url: opts.sample.serviceUrl, token: opts.sample.token });
+      }
+      return summary;
+    },
     refreshWorkspace: () => workspace.refresh(progressFor('workspace')),
     closeWorkspace: async () => ({ closed: await workspace.close() }),
     recentWorkspaces: () => listRecentWorkspaces(),
@@ -76,7 +84,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       version: pkg.version,
       transport: opts.transport,
       duckdbVersion,
-      sampleDataPath: opts.sampleDataPath ?? null,
+      sampleDataPath: opts.sample?.dir ?? null,
     }),
   };
 

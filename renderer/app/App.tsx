@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { bridge } from '../api/client';
 import { useData } from '../store/data-store';
 import { useNav, views, type ViewId } from '../store/nav-store';
+import { useWorkspace } from '../store/workspace-store';
 import { DataView } from '../views/data/DataView';
 import { TriageView } from '../views/triage/TriageView';
 import { PlannedView } from './PlannedView';
@@ -13,6 +14,7 @@ export function App() {
   const go = useNav((s) => s.go);
   const open = useData((s) => s.open);
   useDropToOpen();
+  useEffect(() => void useWorkspace.getState().openSampleOnFirstRun(), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -16,6 +16,8 @@ interface WorkspaceState {
   syncProgress: SyncProgressEvent | null;
   syncResult: Omit<CallOutput<'syncWorkspace'>, 'workspace'> | null;
   loadRecent(): Promise<void>;
+  /** First run: open the bundled sample workspace, so a new user starts with data. */
+  openSampleOnFirstRun(): Promise<void>;
   loadConnection(): Promise<void>;
   saveConnection(url: string, token?: string): Promise<void>;
   sync(): Promise<void>;
@@ -41,6 +43,15 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     syncing: false,
     syncProgress: null,
     syncResult: null,
+
+    async openSampleOnFirstRun() {
+      try {
+        const [info, recent] = await Promise.all([client.call('appInfo', {}), client.call('recentWorkspaces', {})]);
+        if (info.sampleDataPath && recent.length === 0 && get().status === 'none') await get().open(info.sampleDataPath);
+      } catch {
+        // Nothing to restore; the start screen offers the choices.
+      }
+    },
 
     async loadConnection() {
       try {
