@@ -2,8 +2,8 @@ import os from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CallOutput, CallParsedInput } from '../../../shared/api';
 import { LoupeError } from '../../../shared/errors';
-import type { RoleMapping, SingleRole } from '../../../shared/roles';
-import { queryOne, queryRows, quoteIdent } from '../db/duckdb';
+import type { RoleMapping } from '../../../shared/roles';
+import { queryOne, quoteIdent } from '../db/duckdb';
 import { REQUESTS } from '../workspace/ingest-partitions';
 import { WS } from '../workspace/layout';
 import { readSetting, writeSetting } from '../workspace/state-db';
@@ -12,13 +12,7 @@ import { autoFlagRulesSchema, runAutoFlags, type AutoFlagRules } from './auto-fl
 import { getCaseRequest, listCases, type CaseRow } from './cases';
 import { exportEvalSet } from './eval-set';
 import { appendLabelEvent, caseHistory, undoLast } from './label-store';
-
-/** The order a case's request is shown in: what was asked, what was found, what was said, how it scored. */
-const FIELD_ORDER: SingleRole[] = [
-  'input_text', 'retrieval', 'tool_calls', 'output_text', 'judge_score', 'judge_rationale', 'feedback',
-  'refused', 'format_ok', 'output_format', 'model_version', 'prompt_revision', 'deployment', 'latency',
-  'input_tokens', 'output_tokens', 'status', 'error', 'timestamp', 'request_id',
-];
+import { readRequest, requestFields } from '../requests/request-fields';
 
 /** Triage calls, on the open workspace. The actor is the OS user, recorded on every event. */
 export class TriageService {
@@ -63,23 +57,7 @@ export class TriageService {
     const roles = this.roles();
     const row = await this.row(caseId);
     const record = (await this.requestRecord(roles, row.request_id)) ?? ((await getCaseRequest(this.conn, caseId)) as Record<string, unknown> | null);
-    const fields: CallOutput<'triageCase'>['fields'] = [];
-    const shown = new Set<string>();
-    if (record) {
-      for (const role of FIELD_ORDER) {
-        const ref = roles?.roles[role];
-        const column: string | null = ref?.column ?? (role in record ? role : null);
-        if (!column || !(column in record) || shown.has(column)) continue;
-        shown.add(column);
-        fields.push({ role, column, text: asText(pick(record[column], ref?.path)) });
-      }
-      for (const d of roles?.dimensions ?? []) {
-        if (d.column in record && !shown.has(d.column)) {
-          shown.add(d.column);
-          fields.push({ role: 'dimension', column: d.column, text: asText(record[d.column]) });
-        }
-      }
-    }
+    const fields = record ? requestFields(roles, record) : [];
     return {
       case: row as CallOutput<'triageCase'>['case'],
       fields,
@@ -139,14 +117,8 @@ export class TriageService {
   }
 
   private async requestRecord(roles: RoleMapping | null, requestId: string): Promise<Record<string, unknown> | null> {
-    const rid = roles?.roles.request_id?.column;
-    if (!rid || !this.workspace.workspace?.current.dataset) return null;
-    const rows = await queryRows<Record<string, unknown>>(
-      this.conn,
-      `SELECT * EXCLUDE (_file) FROM ${REQUESTS} WHERE ${quoteIdent(rid)}::VARCHAR = $1 LIMIT 1`,
-      [requestId],
-    );
-    return rows[0] ?? null;
+    if (!this.workspace.workspace?.current.dataset) return null;
+    return readRequest(this.conn, roles, requestId);
   }
 
   private async similar(roles: RoleMapping | null, row: CaseRow, record: Record<string, unknown> | null) {
@@ -205,38 +177,6 @@ export function parseSlice(slice: string | null): Array<[string, string]> {
     .map((p) => p.split('='))
     .filter((kv) => kv.length >= 2)
     .map(([k, ...v]) => [k.trim(), v.join('=').trim()] as [string, string]);
-}
-
-function pick(value: unknown, path?: string[]): unknown {
-  let v = value;
-  for (const key of path ?? []) {
-    if (typeof v === 'string') {
-      try {
-        v = JSON.parse(v);
-      } catch {
-        return null;
-      }
-    }
-    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : null;
-  }
-  return v;
-}
-
-function asText(v: unknown): string | null {
-  if (v == null) return null;
-  if (typeof v === 'string') {
-    const t = v.trim();
-    if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
-      try {
-        return JSON.stringify(JSON.parse(t), null, 2);
-      } catch {
-        return v;
-      }
-    }
-    return v;
-  }
-  if (typeof v === 'object') return JSON.stringify(v, null, 2);
-  return String(v);
 }
 
 function safeUser(): string {
