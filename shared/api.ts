@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { roleMappingSchema } from './roles';
+import { auditOutputSchema, controlActInputSchema, controlOutcomeSchema, deploymentsOutputSchema, evidenceSchema } from './control-api';
+import { liveRequestSchema, tailSnapshotSchema, tailStartInputSchema } from './live';
+import {
+  driftQuerySchema,
+  driftReportViewSchema,
+  overviewSchema,
+  sliceDetailSchema,
+  sparklinesSchema,
+} from './drift-schemas';
 
 /**
  * The one contract between the renderer and the core. Every call is declared here once —
@@ -294,6 +303,34 @@ export const api = {
     }),
   }),
   cancelSync: call({ input: z.object({}), output: z.object({ cancelled: z.boolean() }) }),
+  // ---- Drift: overview, slices, slice detail (electron/core/drift) ----
+  overview: call({ input: driftQuerySchema, output: overviewSchema }),
+  driftReport: call({ input: driftQuerySchema, output: driftReportViewSchema }),
+  sliceDetail: call({
+    input: z.object({ sliceId: z.string(), requests: z.number().int().min(1).max(500).default(50) }),
+    output: sliceDetailSchema,
+  }),
+  sliceSparklines: call({ input: z.object({}), output: sparklinesSchema }),
+  requestDetail: call({ input: z.object({ requestId: z.string().min(1) }), output: z.object({ fields: z.array(requestFieldSchema) }) }),
+  sendSliceToTriage: call({
+    input: z.object({ sliceId: z.string(), n: z.number().int().min(1).max(1000).default(20), order: z.enum(['judge_asc', 'recent']).default('judge_asc') }),
+    output: z.object({ added: z.number(), merged: z.number(), source: z.string() }),
+  }),
+  /** Starts streaming the service's tail into the open workspace; progress arrives as `tail` events. */
+  tailStart: call({ input: tailStartInputSchema, output: tailSnapshotSchema }),
+  tailStop: call({ input: z.object({}), output: tailSnapshotSchema }),
+  tailStatus: call({ input: z.object({}), output: tailSnapshotSchema }),
+  /** One request of the workspace (live or exported), every field as inert text. */
+  liveRequest: call({ input: z.object({ requestId: z.string().min(1) }), output: liveRequestSchema }),
+  // ---- Deployments and rollback (electron/core/control) ----
+  /** Deployments from the service, and whether this token may act (the service says: /v1/health role). */
+  deployments: call({ input: z.object({}), output: deploymentsOutputSchema }),
+  /** Per-version evidence from the workspace, the newer version's top drifting slices, the prompt diff. */
+  deploymentEvidence: call({ input: z.object({ deployment: z.string().min(1) }), output: evidenceSchema }),
+  /** Rollback or override with If-Match and an Idempotency-Key; a 409/412 comes back as a value with what changed. */
+  controlAct: call({ input: controlActInputSchema, output: controlOutcomeSchema }),
+  /** The service's audit log, the analyst's own attempts, and time to mitigate per rollback. */
+  controlAudit: call({ input: z.object({}), output: auditOutputSchema }),
   appInfo: call({
     input: z.object({}),
     output: z.object({
@@ -329,6 +366,8 @@ export const events = {
     total: z.number().nullable(),
     finished: z.boolean(),
   }),
+  /** Live tail: throttled snapshots (a few a second) of the stream, its analytics and alerts. */
+  tail: tailSnapshotSchema,
   /** Export sync: bytes, files, rate and ETA, a few times a second. */
   sync: z.object({
     filesDone: z.number(),

@@ -4,7 +4,9 @@ import type { CallName, CallOutput, CallParsedInput, EventName, EventPayload } f
 import pkg from '../../package.json' with { type: 'json' };
 import { openDatabase, queryOne, type Database } from './db/duckdb';
 import { SyncSession } from './exports/sync-session';
+import { ControlSession } from './control/control-session';
 import { fileSecretStore, type SecretStore } from './secrets/secret-store';
+import { DriftService } from './drift/drift-service';
 import { TriageService } from './triage/triage-service';
 import { DatasetRegistry } from './workspace/datasets';
 import { guessRoles } from './workspace/guess-roles';
@@ -39,12 +41,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const datasets = new DatasetRegistry(db.conn);
   const workspace = new WorkspaceSession(db.conn, datasets, (columns) => guessRoles(columns).mapping);
   const triage = new TriageService(db.conn, workspace);
+  const drift = new DriftService(db.conn, workspace);
   const secrets = opts.secrets ?? fileSecretStore(path.join(loupeHome(), 'secrets.json'));
   const bus = new EventEmitter();
   const duckdbVersion = (await queryOne<{ v: string }>(db.conn, 'SELECT version() AS v'))?.v ?? 'unknown';
 
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
   const sync = new SyncSession(db.conn, workspace, secrets, (p) => emit('sync', p));
+  const control = new ControlSession(db.conn, workspace, () => sync.credentials());
   let task = 0;
   const progressFor = (kind: string) => {
     const id = `${kind}-${++task}`;
@@ -70,6 +74,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     closeWorkspace: async () => ({ closed: await workspace.close() }),
     recentWorkspaces: () => listRecentWorkspaces(),
     setRoles: ({ mapping }) => workspace.setRoles(mapping),
+    overview: (q) => drift.overview(q, progressFor('drift')),
+    driftReport: (q) => drift.report(q, progressFor('drift')),
+    sliceDetail: ({ sliceId, requests }) => drift.detail(sliceId, requests),
+    sliceSparklines: () => drift.sparklines(),
+    requestDetail: ({ requestId }) => drift.request(requestId),
+    sendSliceToTriage: ({ sliceId, n, order }) => drift.sendToTriage(sliceId, n, order),
     triageQueue: (input) => triage.queue(input),
     triageCase: ({ caseId }) => triage.caseDetail(caseId),
     triageAct: (input) => triage.act(input),
@@ -80,6 +90,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     serviceConnection: ({ set }) => sync.connection(set),
     syncWorkspace: ({ concurrency }) => sync.sync(concurrency),
     cancelSync: async () => ({ cancelled: sync.cancel() }),
+    deployments: () => control.deployments(),
+    deploymentEvidence: ({ deployment }) => control.evidence(deployment),
+    controlAct: (input) => control.act(input),
+    controlAudit: () => control.audit(),
     appInfo: async () => ({
       version: pkg.version,
       transport: opts.transport,

@@ -84,7 +84,7 @@ export async function listCases(conn: DuckDBConnection, filter: CaseFilter = {})
   }
   if (filter.source) {
     params.push(filter.source);
-    where.push(`list_contains(list_transform(sources, s -> split_part(s, ':', 1)), $${params.length}) OR list_contains(sources, $${params.length})`);
+    where.push(`(list_contains(list_transform(sources, s -> split_part(s, ':', 1)), $${params.length}) OR list_contains(sources, $${params.length}))`);
   }
   if (filter.slice) {
     params.push(filter.slice);
