@@ -3,6 +3,17 @@ import { roleMappingSchema } from './roles';
 import { auditOutputSchema, controlActInputSchema, controlOutcomeSchema, deploymentsOutputSchema, evidenceSchema } from './control-api';
 import { liveRequestSchema, tailSnapshotSchema, tailStartInputSchema } from './live';
 import {
+  evalPushOutputSchema,
+  evalPushStateSchema,
+  feedImportOutputSchema,
+  llmSettingsInputSchema,
+  llmSettingsOutputSchema,
+  rejudgeInputSchema,
+  rejudgeOutputSchema,
+  suggestInputSchema,
+  suggestionResultSchema,
+} from './judge-api';
+import {
   driftQuerySchema,
   driftReportViewSchema,
   overviewSchema,
@@ -279,6 +290,18 @@ export const api = {
     input: z.object({ out: z.string().min(1), parquet: z.boolean().default(true) }),
     output: z.object({ cases: z.number(), files: z.array(z.string()) }),
   }),
+  // ---- Triage: LLM suggestions, re-judge, service feed and eval-case push (electron/core/judge, triage) ----
+  /** Base URL, model and key of an OpenAI-compatible server; the key goes in and never comes back out. */
+  llmSettings: call({ input: llmSettingsInputSchema, output: llmSettingsOutputSchema }),
+  /** The suggested root cause of a case (an error or "unconfigured" is a value, not a throw); prefetches the next ones. */
+  triageSuggest: call({ input: suggestInputSchema, output: suggestionResultSchema }),
+  /** Re-scores a case or a sample of a slice with the judge rubric and compares with the online judge. */
+  triageRejudge: call({ input: rejudgeInputSchema, output: rejudgeOutputSchema }),
+  /** Imports the service's triage feed (GET /v1/triage) into the queue as `service:<kind>` cases. */
+  triageImportFeed: call({ input: z.object({}), output: feedImportOutputSchema }),
+  /** Pushes promoted cases to the service's eval-case sink; each case ends pushed or failed. */
+  triagePushEvalCases: call({ input: z.object({ onlyFailed: z.boolean().default(false) }), output: evalPushOutputSchema }),
+  triageEvalPushes: call({ input: z.object({}), output: z.array(evalPushStateSchema) }),
   /** The service this workspace syncs from; the token goes in and never comes back out. */
   serviceConnection: call({
     input: z.object({ set: z.object({ url: z.string().url(), token: z.string().min(1).optional() }).optional() }),

@@ -7,6 +7,8 @@ import { SyncSession } from './exports/sync-session';
 import { ControlSession } from './control/control-session';
 import { fileSecretStore, type SecretStore } from './secrets/secret-store';
 import { DriftService } from './drift/drift-service';
+import { JudgeSession } from './judge/judge-session';
+import { TriageRemote } from './triage/triage-remote';
 import { TriageService } from './triage/triage-service';
 import { DatasetRegistry } from './workspace/datasets';
 import { guessRoles } from './workspace/guess-roles';
@@ -49,6 +51,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
   const sync = new SyncSession(db.conn, workspace, secrets, (p) => emit('sync', p));
   const control = new ControlSession(db.conn, workspace, () => sync.credentials());
+  const judge = new JudgeSession(db.conn, workspace, triage, secrets);
+  const triageRemote = new TriageRemote(db.conn, workspace, () => sync.credentials());
   let task = 0;
   const progressFor = (kind: string) => {
     const id = `${kind}-${++task}`;
@@ -87,6 +91,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     triageCollect: () => triage.collect(),
     triageRules: ({ set }) => triage.rules(set),
     exportEvalSet: ({ out, parquet }) => triage.exportEvalSet(out, parquet),
+    llmSettings: (input) => judge.settings(input),
+    triageSuggest: ({ caseId, prefetch, retry }) => judge.suggest(caseId, prefetch, retry),
+    triageRejudge: (input) => judge.rejudge(input),
+    triageImportFeed: () => triageRemote.importFeed(),
+    triagePushEvalCases: ({ onlyFailed }) => triageRemote.pushEvalCases(onlyFailed),
+    triageEvalPushes: () => triageRemote.pushStates(),
     serviceConnection: ({ set }) => sync.connection(set),
     syncWorkspace: ({ concurrency }) => sync.sync(concurrency),
     cancelSync: async () => ({ cancelled: sync.cancel() }),

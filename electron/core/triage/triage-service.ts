@@ -13,6 +13,7 @@ import { getCaseRequest, listCases, type CaseRow } from './cases';
 import { exportEvalSet } from './eval-set';
 import { appendLabelEvent, caseHistory, undoLast } from './label-store';
 import { readRequest, requestFields } from '../requests/request-fields';
+import { snapshotRoles } from './snapshot-roles';
 
 /** Triage calls, on the open workspace. The actor is the OS user, recorded on every event. */
 export class TriageService {
@@ -57,7 +58,7 @@ export class TriageService {
     const roles = this.roles();
     const row = await this.row(caseId);
     const record = (await this.requestRecord(roles, row.request_id)) ?? ((await getCaseRequest(this.conn, caseId)) as Record<string, unknown> | null);
-    const fields = record ? requestFields(roles, record) : [];
+    const fields = record ? requestFields(roles ?? snapshotRoles(record), record) : [];
     return {
       case: row as CallOutput<'triageCase'>['case'],
       fields,
