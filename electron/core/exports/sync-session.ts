@@ -34,6 +34,14 @@ export class SyncSession {
     };
   }
 
+  /** URL and token of the workspace's service, for other core modules (control calls); never for the renderer. */
+  async credentials(): Promise<{ url: string; token: string } | null> {
+    if (!this.workspace.workspace) return null;
+    const url = await readSetting<string>(this.conn, 'service_url');
+    const token = url ? await this.secrets.get(tokenKey(url)) : null;
+    return url && token ? { url, token } : null;
+  }
+
   async sync(concurrency?: number): Promise<CallOutput<'syncWorkspace'>> {
     const ws = this.requireWorkspace();
     if (this.running) throw new LoupeError({ code: 'conflict', message: 'a sync is already running', hint: 'wait for it or cancel it' });
