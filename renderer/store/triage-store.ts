@@ -47,6 +47,12 @@ interface TriageState {
   undo(): Promise<void>;
   collect(): Promise<void>;
   exportEvalSet(out: string): Promise<void>;
+  /** Cases from the service's triage feed (thumbs down, edits, abandons, its auto-flags). */
+  importFeed(): Promise<void>;
+  /** Promoted cases to the service's eval-case sink; `onlyFailed` retries the failed ones. */
+  pushEvalCases(onlyFailed: boolean): Promise<void>;
+  loadPushes(): Promise<void>;
+  pushes: CallOutput<'triageEvalPushes'>;
   setMode(mode: TriageState['mode']): void;
   toggleHelp(): void;
   toggleAutoAdvance(): void;
@@ -208,6 +214,39 @@ export const useTriage = create<TriageState>((set, get) => {
         await get().load();
       } catch (err) {
         set({ error: toErrorValue(err) });
+      }
+    },
+
+    pushes: [],
+
+    async importFeed() {
+      try {
+        const r = await client.call('triageImportFeed', {});
+        const kinds = Object.entries(r.bySource).map(([k, n]) => `${n} ${k.replace('service:', '').replace('_', ' ')}`).join(', ');
+        set({ info: `${r.added} new case${r.added === 1 ? '' : 's'} from the service's feed${r.merged ? `, ${r.merged} already queued` : ''}${kinds ? ` (${kinds})` : ''}` });
+        await get().load();
+      } catch (err) {
+        set({ error: toErrorValue(err) });
+      }
+    },
+
+    async pushEvalCases(onlyFailed) {
+      try {
+        const r = await client.call('triagePushEvalCases', { onlyFailed });
+        set({
+          pushes: r.states,
+          info: `pushed ${r.created} new eval case${r.created === 1 ? '' : 's'} to the service${r.existing ? `, ${r.existing} were already there` : ''}${r.failed.length ? `; ${r.failed.length} failed: ${r.failed[0].message}` : ''}`,
+        });
+      } catch (err) {
+        set({ error: toErrorValue(err) });
+      }
+    },
+
+    async loadPushes() {
+      try {
+        set({ pushes: await client.call('triageEvalPushes', {}) });
+      } catch {
+        // The push state is secondary; the queue works without it.
       }
     },
 

@@ -1,10 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorNote } from '../../app/ErrorNote';
+import { useJudge } from '../../store/judge-store';
 import { useTriage, type StatusFilter } from '../../store/triage-store';
 import { useWorkspace } from '../../store/workspace-store';
 import { useNav } from '../../store/nav-store';
 import { CaseDetail } from './CaseDetail';
 import { KeyHelp } from './KeyHelp';
+import { LlmSettings } from './LlmSettings';
+import { RejudgePanel } from './RejudgePanel';
+import { ServiceBar } from './ServiceBar';
+import { SuggestionBar } from './SuggestionBar';
 import { ROOT_CAUSE_KEYS } from './keymap';
 import { RootCauseChart } from './RootCauseChart';
 import { TextPrompt } from './TextPrompt';
@@ -19,7 +24,13 @@ export function TriageView() {
   const detail = current ? t.details[current.case_id] : undefined;
   const [exportPath, setExportPath] = useState('');
 
+  const judge = useJudge();
   useEffect(() => {
+    judge.reset();
+    if (workspace) {
+      void judge.loadSettings();
+      void t.loadPushes();
+    }
     if (workspace) void t.load();
     // Reload when the workspace changes, not on every store update.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -28,8 +39,22 @@ export function TriageView() {
     if (workspace && !exportPath) setExportPath(`${workspace.dir}/eval-set.jsonl`);
   }, [workspace, exportPath]);
 
+  // The suggestion for the case on screen; the core prefetches the next few open cases.
+  const configured = judge.settings?.configured ?? false;
+  useEffect(() => {
+    if (!current || !configured) return;
+    const next = (t.queue?.cases ?? []).slice(t.index + 1).filter((c) => c.status === 'open').slice(0, 3).map((c) => c.case_id);
+    void judge.suggest(current.case_id, next);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current?.case_id, configured]);
+
   const accept = useCallback(() => {
-    // Suggestions arrive with the LLM judge; without one configured Enter does nothing.
+    // One key labels with the LLM's suggestion, and the label event records it.
+    const tr = useTriage.getState();
+    const c = tr.queue?.cases[tr.index];
+    const r = c ? useJudge.getState().suggestions[c.case_id] : undefined;
+    if (!c || r?.status !== 'ok') return;
+    void tr.label(r.suggestion.root_cause, { confidence: r.suggestion.confidence, rationale: r.suggestion.rationale, model: r.model });
   }, []);
   useTriageKeys(accept);
 
@@ -60,6 +85,7 @@ export function TriageView() {
           {t.queue?.conversion != null && ` · ${(t.queue.conversion * 100).toFixed(0)}% promoted`}
           {median != null && ` · ${median.toFixed(0)} ms key → next`}
         </span>
+        <button onClick={() => judge.toggleSettings()} title="OpenAI-compatible server for suggested labels">LLM settings</button>
         <button onClick={() => t.toggleHelp()} title="Keyboard shortcuts (?)">?</button>
       </div>
       <div className="row wrap">
@@ -86,6 +112,9 @@ export function TriageView() {
         <input aria-label="Eval set file" className="path-input" value={exportPath} onChange={(e) => setExportPath(e.target.value)} spellCheck={false} />
         <button onClick={() => void t.exportEvalSet(exportPath)} disabled={!exportPath}>Export eval set</button>
       </div>
+      <ServiceBar />
+      {judge.showSettings && <LlmSettings />}
+      {judge.error && <ErrorNote error={judge.error} />}
       {t.error && <ErrorNote error={t.error} />}
       {t.info && <div className="info" role="status">{t.info}</div>}
 
@@ -132,10 +161,12 @@ export function TriageView() {
               />
             )}
             {current.note && t.mode !== 'note' && <p className="note">Note: {current.note}</p>}
+            <SuggestionBar caseId={current.case_id} />
             {detail ? <CaseDetail detail={detail} /> : <p className="muted">Loading the request…</p>}
           </section>
           <aside className="triage-side">
             <RootCauseChart data={t.queue?.rootCauses ?? []} />
+            <RejudgePanel caseId={current.case_id} slice={current.slice} version={current.model_version} />
           </aside>
         </div>
       )}

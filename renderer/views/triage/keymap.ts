@@ -10,7 +10,7 @@ export const ROOT_CAUSE_KEYS: Array<{ key: string; cause: RootCause; label: stri
 ];
 
 export const OTHER_KEYS: Array<{ keys: string; what: string }> = [
-  { keys: 'Enter', what: 'accept the suggested label' },
+  { keys: 'a / Enter', what: 'accept the suggested label (LLM suggestions, when configured)' },
   { keys: 'n', what: 'add a note (Enter saves, Esc cancels)' },
   { keys: 'p', what: 'promote to the eval set with the expected behaviour' },
   { keys: 'd', what: 'dismiss (not a real failure)' },

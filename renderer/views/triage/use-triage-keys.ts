@@ -27,6 +27,7 @@ export function useTriageKeys(onAccept: () => void): void {
       }
       const actions: Record<string, () => void> = {
         Enter: onAccept,
+        a: onAccept,
         n: () => s.setMode('note'),
         p: () => s.setMode('promote'),
         d: () => void s.act('dismiss'),
