@@ -45,7 +45,12 @@ if (exportDays > 0) {
 //    (simulated time advanced ÷ (real time × speed), from /v1/health; 1.00 = on time).
 //    Past what it can generate, the simulator's catch-up loop holds the event loop and the
 //    tail arrives in bursts with pauses of seconds (see service/README.md).
-const simNow = async (url: string) => Date.parse(((await (await fetch(`${url}/v1/health`, { headers: { Authorization: 'Bearer op' } })).json()) as { now: string }).now);
+// An overloaded service can hold its event loop for many seconds: a health call that takes
+// longer than 10 s counts as a stall (NaN) instead of hanging the benchmark.
+const simNow = async (url: string) =>
+  fetch(`${url}/v1/health`, { headers: { Authorization: 'Bearer op' }, signal: AbortSignal.timeout(10_000) })
+    .then(async (r) => Date.parse(((await r.json()) as { now: string }).now))
+    .catch(() => NaN);
 for (const speed of [3600, 14400]) {
   for (const clients of [1, 4]) {
     const svc = await spawnService(['--data-dir', path.join(root, `tail-${speed}-${clients}`), '--speed', String(speed), '--token', 'op']);
