@@ -169,6 +169,7 @@ export const sliceDetailSchema = z.object({
   hours: z.array(sliceHourSchema),
   /** The slice's baseline judge mean and sd: the band is mean ± 2·sd/√n of each hour. */
   judgeBaseline: z.object({ mean: z.number().nullable(), sd: z.number().nullable(), n: z.number() }),
+  /** A version starting (to) or stopping (from) to serve the slice. */
   versionChanges: z.array(z.object({ hour: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
   requests: z.array(sliceRequestSchema),
   ms: z.number(),

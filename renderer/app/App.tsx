@@ -4,7 +4,10 @@ import { useData } from '../store/data-store';
 import { useNav, views, type ViewId } from '../store/nav-store';
 import { useWorkspace } from '../store/workspace-store';
 import { DataView } from '../views/data/DataView';
+import { OverviewView } from '../views/overview/OverviewView';
+import { SlicesView } from '../views/slices/SlicesView';
 import { TriageView } from '../views/triage/TriageView';
+import { DeploymentsView } from '../views/deployments/DeploymentsView';
 import { PlannedView } from './PlannedView';
 import { useDropToOpen } from './use-drop-to-open';
 
@@ -65,8 +68,14 @@ function renderView(view: ViewId) {
   switch (view) {
     case 'data':
       return <DataView />;
+    case 'overview':
+      return <OverviewView />;
+    case 'slices':
+      return <SlicesView />;
     case 'triage':
       return <TriageView />;
+    case 'deployments':
+      return <DeploymentsView />;
     default:
       return <PlannedView view={view} />;
   }

@@ -33,5 +33,10 @@ export function VegaChart({ spec, label }: { spec: VisualizationSpec; label: str
       result?.finalize();
     };
   }, [spec]);
-  return <div ref={ref} className="vega-chart" role="img" aria-label={label} />;
+  // vega-embed takes over its container's attributes, so the accessible name sits one level up.
+  return (
+    <div className="vega-chart" role="img" aria-label={label}>
+      <div ref={ref} />
+    </div>
+  );
 }

@@ -102,10 +102,7 @@ export class DriftService {
         formatOkRate: h.formatOkRate,
         mainVersion: mainVersion(h.versions),
       }));
-      const versionChanges: SliceDetail['versionChanges'] = [];
-      for (let i = 1; i < hours.length; i++) {
-        if (hours[i].mainVersion !== hours[i - 1].mainVersion) versionChanges.push({ hour: hours[i].hour, from: hours[i - 1].mainVersion, to: hours[i].mainVersion });
-      }
+      const versionChanges = versionMarkers(timeline.hours);
       const rows = await sliceRequests(this.conn, source, report.windows, slice.dims, { window: 'current', limit: nRequests, order: 'judge_asc' });
       return {
         slice: reportView({ ...report, slices: [], alerts: [], judge: null, overall: slice }, true).overall,
@@ -218,6 +215,29 @@ function decodeSliceId(id: string): string {
   } catch {
     return id;
   }
+}
+
+/**
+ * Where a version starts or stops serving the slice: its first hour with requests (unless it
+ * is there from the first hour) and the hour after its last (unless it is there to the end).
+ * Majority flips would mark every hour of a 50/50 split; appearances are what deploys and
+ * rollbacks look like.
+ */
+export function versionMarkers(hours: Array<{ hour: string; versions: Record<string, number> }>): SliceDetail['versionChanges'] {
+  if (hours.length < 2) return [];
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  hours.forEach((h, i) => {
+    for (const [v, n] of Object.entries(h.versions)) {
+      if (n <= 0) continue;
+      if (!first.has(v)) first.set(v, i);
+      last.set(v, i);
+    }
+  });
+  const marks: SliceDetail['versionChanges'] = [];
+  for (const [v, i] of first) if (i > 0) marks.push({ hour: hours[i].hour, from: null, to: v });
+  for (const [v, i] of last) if (i < hours.length - 1) marks.push({ hour: hours[i + 1].hour, from: v, to: null });
+  return marks.sort((a, b) => a.hour.localeCompare(b.hour));
 }
 
 function mainVersion(versions: Record<string, number>): string | null {

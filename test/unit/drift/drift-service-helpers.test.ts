@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { pooledJudge, sliceLabel, versionMarkers } from '../../../electron/core/drift/drift-service';
+
+describe('the slice detail helpers', () => {
+  it('pools hourly judge means and sds into the exact mean and sample sd', () => {
+    // Scores {0.2, 0.4} in one hour and {0.6, 0.8, 1.0} in the next: mean 0.6,
+    // sample sd = √(Σ(x−0.6)² / 4) = √(0.4 / 4) = √0.1.
+    const h1 = { judged: 2, judgeMean: 0.3, judgeSd: Math.sqrt(0.02) };
+    const h2 = { judged: 3, judgeMean: 0.8, judgeSd: 0.2 };
+    const p = pooledJudge([h1, h2, { judged: 0, judgeMean: null, judgeSd: null }]);
+    expect(p.n).toBe(5);
+    expect(p.mean!).toBeCloseTo(0.6, 12);
+    expect(p.sd!).toBeCloseTo(Math.sqrt(0.1), 12);
+    expect(pooledJudge([])).toEqual({ mean: null, sd: null, n: 0 });
+  });
+
+  it('marks where a version starts and stops serving, not every majority flip', () => {
+    const hour = (i: number) => `2026-11-01T${String(i).padStart(2, '0')}:00:00.000Z`;
+    const hours: Array<{ hour: string; versions: Record<string, number> }> = [
+      { hour: hour(0), versions: { v1: 50, v2: 50 } },
+      { hour: hour(1), versions: { v1: 40, v2: 60 } },
+      { hour: hour(2), versions: { v1: 60, v2: 40, v3: 2 } },
+      { hour: hour(3), versions: { v2: 50, v3: 10 } },
+      { hour: hour(4), versions: { v2: 50, v3: 0 } },
+    ];
+    expect(versionMarkers(hours)).toEqual([
+      { hour: hour(2), from: null, to: 'v3' },
+      { hour: hour(3), from: 'v1', to: null },
+      { hour: hour(4), from: 'v3', to: null },
+    ]);
+  });
+
+  it('names a slice the way the triage queue does', () => {
+    expect(sliceLabel([{ dimension: 'route', value: 'search' }, { dimension: 'locale', value: null }])).toBe('route=search × locale=(null)');
+    expect(sliceLabel([])).toBe('all requests');
+  });
+});
