@@ -2,7 +2,9 @@ import { readSse } from '../../../electron/core/tail/sse-stream';
 import type { LogRecord } from '../../../shared/log-schema';
 import { auditSchema, deploymentsSchema } from '../../../shared/service-contract';
 import type { RunningService } from '../../../service/server';
-import { startMissedRegression } from '../../integration/control/control-fixture';
+import { loadScenario } from '../../../service/scenario/load-scenario';
+import { startService } from '../../../service/server';
+import { cannedScenario, startMissedRegression, TOKENS } from '../../integration/control/control-fixture';
 import { tempDir } from '../../support/make-parquet';
 import { expect, test } from '../support/web-app';
 
@@ -131,4 +133,40 @@ test('a conflict shows what changed, and the analyst decides again', async ({ ap
   // The colleague's rollback is the only one.
   const entries = auditSchema.parse(await (await fetch(`${svc.url}/v1/audit`, { headers: { Authorization: 'Bearer op' } })).json()).entries;
   expect(entries.map((e) => e.reason)).toEqual(['colleague was faster']);
+});
+
+test('override after an automatic rollback needs the deployment name typed out', async ({ app, web }) => {
+  test.setTimeout(120_000);
+  const scenario = await loadScenario(cannedScenario('canary-regression'));
+  // 120 simulated seconds per second: the canary starts 5 s in; the automation rolls it back soon after.
+  svc = await startService({ scenario, seed: 3, speed: 120, dataDir: tempDir('loupe-e2e-override-svc-'), tokens: { ...TOKENS } });
+  const h = web.core.handlers;
+  await h.openWorkspace({ dir: tempDir('loupe-e2e-override-') });
+  await h.serviceConnection({ set: { url: svc.url, token: 'op' } });
+  await app.keyboard.press('Alt+5');
+  const refresh = app.getByRole('button', { name: 'Refresh', exact: true });
+  await expect(async () => {
+    await refresh.click();
+    await expect(app.getByTestId('deployment-state')).toHaveText('rolled_back', { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+
+  await app.getByRole('button', { name: 'Override: re-enable v2' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Override assistant: re-enable v2' });
+  await dialog.getByLabel('Reason (kept in the audit log)').fill('the judge dip was a sampling artefact');
+  const send = dialog.getByRole('button', { name: 'Override', exact: true });
+  const confirm = dialog.getByLabel(/to confirm the override/);
+  await confirm.fill('asistant');
+  await expect(send).toBeDisabled();
+  await confirm.fill('assistant');
+  await send.click();
+  await expect(dialog.getByTestId('control-done')).toContainText('assistant is overridden');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(app.getByTestId('deployment-state')).toHaveText('overridden');
+
+  await app.getByRole('tab', { name: 'Audit' }).click();
+  const rows = app.getByTestId('audit-row');
+  await expect(rows.nth(0)).toContainText('override');
+  await expect(rows.nth(0)).toContainText('manual');
+  await expect(rows.nth(1)).toContainText('automatic');
+  await expect(rows.nth(1)).toContainText('auto-rollback of v2');
 });
