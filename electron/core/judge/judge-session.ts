@@ -70,7 +70,8 @@ export class JudgeSession {
       items = [caseItem(detail.case.request_id, detail.fields)];
     } else {
       if (!ws.current.dataset) throw new LoupeError({ code: 'not_found', message: 'the workspace has no requests yet', hint: 'sync or copy exports into it first' });
-      items = await sliceSample(this.conn, roles, { slice: input.slice, modelVersion: input.modelVersion, n: input.n });
+      const columns = new Set(ws.current.dataset.summary.columns.map((c) => c.name));
+      items = await sliceSample(this.conn, roles, { slice: input.slice, modelVersion: input.modelVersion, n: input.n, columns });
     }
     return rejudge(cfg, items, rubric, this.limiter, this.memo, this.retry);
   }

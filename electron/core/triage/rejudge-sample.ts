@@ -15,7 +15,7 @@ import { parseSlice } from './triage-service';
 export async function sliceSample(
   conn: DuckDBConnection,
   roles: RoleMapping | null,
-  opts: { slice?: string; modelVersion?: string; n: number },
+  opts: { slice?: string; modelVersion?: string; n: number; columns: Set<string> },
 ): Promise<RejudgeItem[]> {
   const rid = roles?.roles.request_id?.column;
   const judge = roles?.roles.judge_score?.column;
@@ -25,6 +25,9 @@ export async function sliceSample(
   const where = [`${quoteIdent(judge)} IS NOT NULL`];
   const params: Array<string | number> = [];
   for (const [k, v] of parseSlice(opts.slice ?? null)) {
+    if (!opts.columns.has(k)) {
+      throw new LoupeError({ code: 'bad_input', message: `the slice "${opts.slice}" names a column the workspace does not have`, column: k, hint: 'write a slice as column=value, joined by " × "' });
+    }
     params.push(v);
     where.push(`${quoteIdent(k)}::VARCHAR = $${params.length}`);
   }

@@ -76,6 +76,7 @@ describe('the judge through the core contract', () => {
     const passes = out.items.filter((i) => i.online >= 0.5).length;
     expect(out.agreement).toBeCloseTo(passes / out.n, 12);
     expect(out.meanAbsDiff).toBeCloseTo(out.items.reduce((s, i) => s + Math.abs(0.5 - i.online), 0) / out.n, 12);
+    await expect(h().triageRejudge({ slice: 'colour=red', n: 5 })).rejects.toMatchObject({ code: 'bad_input', column: 'colour' });
     // Deterministic sample: the same requests again.
     const again = await h().triageRejudge({ modelVersion: 'v1', n: 5 });
     expect(again.items.map((i) => i.request_id)).toEqual(out.items.map((i) => i.request_id));
