@@ -82,6 +82,8 @@ export const judgeVersionSchema = z.object({
   version: z.string().nullable(),
   status: z.enum(['ok', 'flagged', 'insufficient_data']),
   reason: z.string().optional(),
+  reference: z.enum(['own', 'all_versions']),
+  referenceBaseline: judgeStatsSchema,
   baseline: judgeStatsSchema,
   current: judgeStatsSchema,
   hours: z.array(judgeHourSchema),

@@ -73,8 +73,8 @@ export function buildAlerts(overall: SliceDrift, slices: SliceDrift[], judge: Ju
       dims,
       window: { start: newest.hour, end: new Date(Date.parse(newest.hour) + 3_600_000).toISOString() },
       hours,
-      baselineMean: v.baseline.mean!,
-      message: `judge mean of ${judge!.by}=${v.version ?? '(null)'} fell to ${newest.mean.toFixed(3)} at ${newest.hour} (n ${newest.n}; threshold ${newest.threshold.toFixed(3)} = baseline ${v.baseline.mean!.toFixed(3)} − 2 SE); ${hours.length} hour${hours.length === 1 ? '' : 's'} flagged`,
+      baselineMean: v.referenceBaseline.mean!,
+      message: `judge mean of ${judge!.by}=${v.version ?? '(null)'} fell to ${newest.mean.toFixed(3)} at ${newest.hour} (n ${newest.n}; threshold ${newest.threshold.toFixed(3)} = ${v.reference === 'own' ? 'its baseline' : 'baseline of all versions'} ${v.referenceBaseline.mean!.toFixed(3)} − 2 SE); ${hours.length} hour${hours.length === 1 ? '' : 's'} flagged`,
     });
   }
   return [...judgeAlerts, ...psiAlerts];

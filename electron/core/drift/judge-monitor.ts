@@ -18,6 +18,12 @@ import { sqlTimestamp, type DriftWindows } from './windows';
  * baseline distribution) below the baseline mean. A version with fewer than minBaselineJudged
  * (default 30) baseline scores reports 'insufficient_data' and flags nothing; an hour with
  * fewer than minHourJudged (default 10) scores is 'insufficient_data' and never flagged.
+ *
+ * A version with too few baseline scores of its own (a canary released inside the current
+ * window) is held to the baseline of all versions pooled instead (μ_b, s_b over every judged
+ * baseline request): a new version must not score below what users got before. Its report
+ * says `reference: 'all_versions'`. Only when the pooled baseline is also too small is it
+ * 'insufficient_data'.
  */
 
 export const DEFAULT_MIN_BASELINE_JUDGED = 30;
@@ -47,6 +53,10 @@ export interface JudgeVersionReport {
   version: string | null;
   status: 'ok' | 'flagged' | 'insufficient_data';
   reason?: string;
+  /** Whose baseline the hours are held to: the version's own, or all versions pooled. */
+  reference: 'own' | 'all_versions';
+  /** The baseline the threshold uses (= baseline when reference is 'own'). */
+  referenceBaseline: JudgeStats;
   baseline: JudgeStats;
   current: JudgeStats;
   hours: JudgeHour[];
@@ -82,6 +92,7 @@ export function judgeStats(n: number, mean: number | null, sd: number | null): J
 
 interface Agg {
   v: string | null;
+  gv: number;
   w: number;
   h: string | null;
   gh: number;
@@ -116,16 +127,20 @@ export async function judgeMonitor(
               CAST(${judgeSql} AS DOUBLE) AS score
          FROM (SELECT *, ${ts} AS t FROM ${src.relation} s) s
         WHERE ${judgeSql} IS NOT NULL)
-     SELECT v, w, strftime(h, '%Y-%m-%dT%H:%M:%S.000Z') AS h, GROUPING(h) AS gh,
+     SELECT v, GROUPING(v) AS gv, w, strftime(h, '%Y-%m-%dT%H:%M:%S.000Z') AS h, GROUPING(h) AS gh,
             count(*) AS n, avg(score) AS m, stddev_samp(score) AS sd
        FROM j WHERE w IS NOT NULL
-      GROUP BY GROUPING SETS ((v, w), (v, w, h))
+      GROUP BY GROUPING SETS ((v, w), (v, w, h), (w))
       ORDER BY v NULLS FIRST, w, h`,
     p.values,
   );
 
+  const pooledRow = rows.find((r) => r.gv === 1 && r.w === 0);
+  const pooled = judgeStats(Number(pooledRow?.n ?? 0), pooledRow?.m ?? null, pooledRow?.sd ?? null);
+  const pooledOk = pooled.n >= minB && pooled.mean !== null && pooled.sd !== null;
   const versions = new Map<string | null, Agg[]>();
   for (const r of rows) {
+    if (r.gv === 1) continue;
     if (!versions.has(r.v)) versions.set(r.v, []);
     versions.get(r.v)!.push(r);
   }
@@ -135,7 +150,10 @@ export async function judgeMonitor(
     const c = aggs.find((a) => a.w === 1 && a.gh === 1);
     const baseline = judgeStats(Number(b?.n ?? 0), b?.m ?? null, b?.sd ?? null);
     const current = judgeStats(Number(c?.n ?? 0), c?.m ?? null, c?.sd ?? null);
-    const baselineOk = baseline.n >= minB && baseline.mean !== null && baseline.sd !== null;
+    const ownOk = baseline.n >= minB && baseline.mean !== null && baseline.sd !== null;
+    const reference: JudgeVersionReport['reference'] = ownOk || !pooledOk ? 'own' : 'all_versions';
+    const ref = reference === 'own' ? baseline : pooled;
+    const baselineOk = ownOk || pooledOk;
     const hours: JudgeHour[] = aggs
       .filter((a) => a.w === 1 && a.gh === 0)
       .map((a) => {
@@ -143,20 +161,24 @@ export async function judgeMonitor(
         if (!baselineOk || n < minH) {
           return { hour: a.h!, n, mean: a.m!, se: null, threshold: null, status: 'insufficient_data' as const };
         }
-        const { se, threshold } = judgeThreshold(baseline.mean!, baseline.sd!, n);
+        const { se, threshold } = judgeThreshold(ref.mean!, ref.sd!, n);
         return { hour: a.h!, n, mean: a.m!, se, threshold, status: a.m! < threshold ? ('flagged' as const) : ('ok' as const) };
       });
     const flaggedHours = hours.filter((h) => h.status === 'flagged').map((h) => h.hour);
     const report: JudgeVersionReport = {
       version,
       status: !baselineOk ? 'insufficient_data' : flaggedHours.length > 0 ? 'flagged' : 'ok',
+      reference,
+      referenceBaseline: ref,
       baseline,
       current,
       hours,
       flaggedHours,
     };
     if (!baselineOk) {
-      report.reason = `${baseline.n} judged request${baseline.n === 1 ? '' : 's'} in the baseline window (at least ${minB} needed)`;
+      report.reason = `${baseline.n} judged request${baseline.n === 1 ? '' : 's'} of this version and ${pooled.n} of all versions in the baseline window (at least ${minB} needed)`;
+    } else if (reference === 'all_versions') {
+      report.reason = `${baseline.n} judged request${baseline.n === 1 ? '' : 's'} of its own in the baseline window: held to the baseline of all versions`;
     } else if (hours.length > 0 && hours.every((h) => h.status === 'insufficient_data')) {
       report.reason = `every current hour has fewer than ${minH} judged requests`;
     }

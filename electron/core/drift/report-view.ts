@@ -50,6 +50,8 @@ export function reportView(r: DriftReport, reused: boolean): DriftReportView {
             version: v.version,
             status: v.status,
             reason: v.reason,
+            reference: v.reference,
+            referenceBaseline: v.referenceBaseline,
             baseline: v.baseline,
             current: v.current,
             hours: v.hours.map((h) => ({ hour: h.hour, n: h.n, mean: h.mean, threshold: h.threshold, status: h.status })),

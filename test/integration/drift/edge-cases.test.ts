@@ -179,7 +179,9 @@ describe('judge monitor', () => {
     // v1 baseline: 40 scores alternating 0.7/0.9 → mean 0.8, sd = 0.1·√(40/39) = 0.1012739
     // hour 10:00 has 16 scores of 0.74: threshold = 0.8 − 2·0.1012739/4 = 0.7493630 → flagged
     // hour 11:00 has 16 scores of 0.76 → not flagged; hour 12:00 has 5 scores of 0.1 → too few (< 10)
-    // v2 has 10 baseline scores (< 30) → insufficient data, never flagged
+    // v2 has 10 baseline scores of its own (< 30): held to all versions pooled, 50 scores:
+    // mean 0.8, sd = √((40·0.01 + 10·0) / 49) = 0.0903508; its 10:00 hour (20 × 0.1) is below
+    // 0.8 − 2·0.0903508/√20 = 0.7595939 → flagged. With 100 required, even the pool is too small.
     await db.conn.run(`
       CREATE TABLE judged AS
       SELECT 'v1' AS model_version, TIMESTAMP '2026-11-01 00:00:00' + to_minutes(i) AS ts, CASE WHEN i % 2 = 0 THEN 0.7 ELSE 0.9 END AS judge_score FROM range(40) t(i)
@@ -204,9 +206,19 @@ describe('judge monitor', () => {
     ]);
     expect(v1.hours[0].threshold).toBeCloseTo(0.749363, 6);
     expect(v1.flaggedHours).toEqual(['2026-11-02T10:00:00.000Z']);
+    expect(v1.reference).toBe('own');
     const v2 = r.versions.find((v) => v.version === 'v2')!;
-    expect(v2.status).toBe('insufficient_data');
-    expect(v2.reason).toMatch(/10 judged requests in the baseline window \(at least 30 needed\)/);
-    expect(v2.flaggedHours).toEqual([]);
+    expect(v2.reference).toBe('all_versions');
+    expect(v2.referenceBaseline.n).toBe(50);
+    expect(v2.referenceBaseline.sd).toBeCloseTo(0.0903508, 7);
+    expect(v2.hours[0].threshold).toBeCloseTo(0.7595939, 7);
+    expect(v2.status).toBe('flagged');
+    expect(v2.reason).toMatch(/10 judged requests of its own in the baseline window: held to the baseline of all versions/);
+
+    const strict = await judgeMonitor(db.conn, src, windows, { sql: 's.model_version', name: 'model_version' }, 's.judge_score', { minBaselineJudged: 100 });
+    const v2s = strict.versions.find((v) => v.version === 'v2')!;
+    expect(v2s.status).toBe('insufficient_data');
+    expect(v2s.reason).toMatch(/10 judged requests of this version and 50 of all versions in the baseline window \(at least 100 needed\)/);
+    expect(v2s.flaggedHours).toEqual([]);
   });
 });

@@ -6,6 +6,9 @@ import { loadScenario } from '../../../service/scenario/load-scenario';
 import { generateHistory } from '../../../service/sim/generate-history';
 import { tempDir } from '../../support/make-parquet';
 import { runLoupe } from '../../support/run-cli';
+import type { Axis } from '../../../electron/core/drift/axes';
+import { runDrift } from '../../../electron/core/drift/engine';
+import { defaultLogSchemaV1Roles } from '../../../electron/core/drift/log-schema-roles';
 
 // The default scenario, 14 days at its default rate: the bundled sample workspace.
 let db: Database;
@@ -82,4 +85,36 @@ describe('the default scenario export', () => {
     expect(r.n43).toBeGreaterThan(30);
     expect(r.v41 - r.v43).toBeGreaterThan(0.12);
   });
+
+  it('is what the drift engine finds: each incident in its slice, the new version flagged, the quiet deployment quiet', async () => {
+    const r = await runDrift(db.conn, { relation: data(), roles: defaultLogSchemaV1Roles(), cacheKey: 'default-export' });
+    const slice = (id: string) => r.slices.find((s) => s.id === id)!;
+    const oneDim = r.slices.filter((s) => s.dims.length === 1);
+    const highest = (axis: Axis) =>
+      oneDim.filter((s) => s.axes[axis]?.meetsSupport && s.axes[axis]?.significant).sort((a, b) => b.axes[axis]!.psi! - a.axes[axis]!.psi!)[0].id;
+    // Topic shift → input axis on route=search, ranked first.
+    expect(r.top.input?.[0]).toBe('route=search');
+    expect(slice('route=search').axes.input!.psi!).toBeGreaterThan(1);
+    // Format break → output axis on route=sql: the largest output PSI of any slice, and in the
+    // top two by score (the assistant deployment as a whole, rolling out v42 and v43, is next to it).
+    expect(highest('output')).toBe('route=sql');
+    expect(r.top.output?.slice(0, 2)).toContain('route=sql');
+    expect(slice('route=sql').axes.output!.features.find((f) => f.feature === 'format')!.psi!).toBeGreaterThan(0.3);
+    // Retrieval regression → quality on locale=de: the largest quality PSI, and the top slice is de.
+    expect(highest('quality')).toBe('locale=de');
+    expect(r.top.quality?.[0]).toMatch(/^locale=de(&|$)/);
+    // The regressed v43 has no baseline of its own: held to all versions, it is flagged.
+    const v43 = r.judge!.versions.find((v) => v.version === 'v43')!;
+    expect(v43.reference).toBe('all_versions');
+    expect(v43.status).toBe('flagged');
+    expect(r.alerts.some((a) => a.kind === 'judge' && a.version === 'v43')).toBe(true);
+    // The summarizer has no incident: none of its slices alerts, and its large slices stay below 0.1.
+    const quiet = r.slices.filter((s) => s.dims.some((d) => d.value === 'summarizer'));
+    expect(quiet.length).toBeGreaterThan(5);
+    expect(r.alerts.filter((a) => a.kind === 'psi' && a.dims.some((d) => d.value === 'summarizer'))).toEqual([]);
+    for (const s of quiet.filter((q) => Math.min(q.support.baseline, q.support.current) >= 1000)) {
+      for (const axis of ['input', 'output'] as const) expect(s.axes[axis]?.psi ?? 0, `${s.id} ${axis}`).toBeLessThan(0.1);
+    }
+  }, 180_000);
 });
+
