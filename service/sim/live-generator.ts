@@ -24,6 +24,9 @@ export interface LiveOptions {
  * times real time. Each tick generates the requests that arrived since the last one; each
  * completed simulated hour is written as an export partition, so exports follow the tail.
  */
+const YIELD_EVERY = 500;
+const MAX_PENDING_WRITES = 2;
+
 export class LiveGenerator {
   private simNow: number;
   private readonly realStart = Date.now();
@@ -35,6 +38,7 @@ export class LiveGenerator {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private writes = Promise.resolve();
+  private pendingWrites = 0;
 
   constructor(private readonly o: LiveOptions) {
     this.simStart = o.model.startMs + parseDuration(o.scenario.live_from);
@@ -67,13 +71,20 @@ export class LiveGenerator {
         const to = Math.min(target, this.hourStart + HOUR);
         const a = arrivals(this.o.model, this.simNow, to, this.carry);
         this.carry = a.carry;
-        for (const t of a.times) {
+        for (const [i, t] of a.times.entries()) {
           const r = makeRecord(this.o.model, t, this.seq++);
           this.hourBuffer.push(r);
           await this.o.onRecord(r);
+          // Past what the simulator can generate in real time, it falls behind instead of holding
+          // the event loop: health checks, heartbeats and the tail keep being served.
+          if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
         }
         this.simNow = to;
-        if (to >= this.hourStart + HOUR) this.flushHour();
+        if (to >= this.hourStart + HOUR) {
+          this.flushHour();
+          // Backpressure: at most a couple of hours being written, never an unbounded queue in memory.
+          if (this.pendingWrites > MAX_PENDING_WRITES) await this.writes;
+        }
       }
     } finally {
       this.busy = false;
@@ -85,9 +96,13 @@ export class LiveGenerator {
     this.hourBuffer = [];
     this.hourStart += HOUR;
     if (records.length === 0) return;
-    this.writes = this.writes.then(async () => this.o.onExport(await writeHourlyPartitions(this.o.conn, this.o.exportsDir, records))).catch((err) => {
-      console.error(`export of a live hour failed: ${(err as Error).message}`);
-    });
+    this.pendingWrites++;
+    this.writes = this.writes
+      .then(async () => this.o.onExport(await writeHourlyPartitions(this.o.conn, this.o.exportsDir, records)))
+      .catch((err) => {
+        console.error(`export of a live hour failed: ${(err as Error).message}`);
+      })
+      .finally(() => this.pendingWrites--);
   }
 }
 
