@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleMappingSchema } from './roles';
 import { auditOutputSchema, controlActInputSchema, controlOutcomeSchema, deploymentsOutputSchema, evidenceSchema } from './control-api';
-import { liveRequestSchema, tailSnapshotSchema, tailStartInputSchema } from './live';
+import { tailSnapshotSchema, tailStartInputSchema } from './live';
 import {
   evalPushOutputSchema,
   evalPushStateSchema,
@@ -343,8 +343,6 @@ export const api = {
   tailStart: call({ input: tailStartInputSchema, output: tailSnapshotSchema }),
   tailStop: call({ input: z.object({}), output: tailSnapshotSchema }),
   tailStatus: call({ input: z.object({}), output: tailSnapshotSchema }),
-  /** One request of the workspace (live or exported), every field as inert text. */
-  liveRequest: call({ input: z.object({ requestId: z.string().min(1) }), output: liveRequestSchema }),
   // ---- Deployments and rollback (electron/core/control) ----
   /** Deployments from the service, and whether this token may act (the service says: /v1/health role). */
   deployments: call({ input: z.object({}), output: deploymentsOutputSchema }),

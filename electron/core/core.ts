@@ -8,6 +8,7 @@ import { ControlSession } from './control/control-session';
 import { fileSecretStore, type SecretStore } from './secrets/secret-store';
 import { DriftService } from './drift/drift-service';
 import { JudgeSession } from './judge/judge-session';
+import { TailSession } from './tail/tail-session';
 import { TriageRemote } from './triage/triage-remote';
 import { TriageService } from './triage/triage-service';
 import { DatasetRegistry } from './workspace/datasets';
@@ -53,6 +54,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const control = new ControlSession(db.conn, workspace, () => sync.credentials());
   const judge = new JudgeSession(db.conn, workspace, triage, secrets);
   const triageRemote = new TriageRemote(db.conn, workspace, () => sync.credentials());
+  const tail = new TailSession(db.instance, workspace, () => sync.credentials(), (s) => emit('tail', s));
   let task = 0;
   const progressFor = (kind: string) => {
     const id = `${kind}-${++task}`;
@@ -67,6 +69,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     previewRows: (input) => datasets.previewRows(input),
     listDirectory: ({ path }) => listDirectory(path),
     openWorkspace: async ({ dir }) => {
+      await tail.stop(); // live rows belong to the workspace they started in
       const summary = await workspace.open(dir, progressFor('workspace'));
       // The sample workspace comes connected to the reference service it was exported from.
       if (opts.sample && path.resolve(dir) === path.resolve(opts.sample.dir) && !(await sync.connection()).hasToken) {
@@ -75,7 +78,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return summary;
     },
     refreshWorkspace: () => workspace.refresh(progressFor('workspace')),
-    closeWorkspace: async () => ({ closed: await workspace.close() }),
+    closeWorkspace: async () => {
+      await tail.stop();
+      return { closed: await workspace.close() };
+    },
     recentWorkspaces: () => listRecentWorkspaces(),
     setRoles: ({ mapping }) => workspace.setRoles(mapping),
     overview: (q) => drift.overview(q, progressFor('drift')),
@@ -104,6 +110,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     deploymentEvidence: ({ deployment }) => control.evidence(deployment),
     controlAct: (input) => control.act(input),
     controlAudit: () => control.audit(),
+    tailStart: (input) => tail.start(input),
+    tailStop: () => tail.stop(),
+    tailStatus: async () => tail.status(),
     appInfo: async () => ({
       version: pkg.version,
       transport: opts.transport,
@@ -122,6 +131,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     async close() {
       bus.removeAllListeners();
+      await tail.stop();
       await workspace.close();
       db.close();
     },

@@ -25,6 +25,12 @@ const migrations: string[] = [
      undoes BIGINT, actor VARCHAR NOT NULL, "at" TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
   `CREATE TABLE ${WS}.eval_pushes (
      case_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, detail VARCHAR, "at" TIMESTAMP DEFAULT current_timestamp)`,
+  // Live tail (electron/core/tail): the cursor is committed with the rows it covers, so a
+  // resumed stream neither loses nor repeats; malformed events are kept raw and counted.
+  `CREATE TABLE ${WS}.tail_cursor (service VARCHAR PRIMARY KEY, cursor BIGINT NOT NULL, updated_at TIMESTAMP DEFAULT current_timestamp)`,
+  `CREATE TABLE ${WS}.tail_quarantine (
+     service VARCHAR NOT NULL, cursor BIGINT, reason VARCHAR NOT NULL, detail VARCHAR, bytes BIGINT NOT NULL,
+     raw VARCHAR, received_at TIMESTAMP DEFAULT current_timestamp)`,
 ];
 
 export async function attachWorkspaceDb(conn: DuckDBConnection, file: string): Promise<void> {

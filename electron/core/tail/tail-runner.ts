@@ -1,0 +1,183 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { LoupeErrorValue } from '../../../shared/errors';
+import { toErrorValue } from '../../../shared/errors';
+import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, TailSnapshot, TailState } from '../../../shared/live';
+import type { LogRecord } from '../../../shared/log-schema';
+import { parseTailEvent } from './parse-tail-event';
+import { runTailClient, type TailClientOptions } from './tail-client';
+import { NewestRows, RateMeter } from './tail-stats';
+import { loadCursor, prepareTailTables, quarantineCount, tailSource } from './tail-tables';
+import { TailWriter, type TailWriterOptions } from './tail-writer';
+
+/** What the runner needs from the live analytics (live-analytics.ts implements it). */
+export interface LiveAnalyticsSink {
+  observe(records: readonly LogRecord[]): void;
+  evaluate(): { analytics: LiveAnalyticsValue; alerts: LiveAlert[] };
+}
+
+export interface TailRunOptions {
+  instance: DuckDBInstance;
+  serviceUrl: string;
+  token: string;
+  /** 'resume' continues after the saved cursor (or at the head when there is none). */
+  from: 'resume' | 'head' | number;
+  analytics?: (conn: DuckDBConnection) => Promise<LiveAnalyticsSink>;
+  writer?: Omit<TailWriterOptions, 'onCommitted'>;
+  client?: Pick<TailClientOptions, 'baseMs' | 'maxMs' | 'idleTimeoutMs' | 'random'>;
+  /** How often the analytics are re-evaluated (ms). */
+  evaluateEveryMs?: number;
+  /** Something changed: a caller throttles its snapshots on this. */
+  onChange?: () => void;
+}
+
+const emptyAnalytics: LiveAnalyticsValue = { window: null, baseline: null, rule: '', versions: [], psi: [], minutes: [] };
+const HOUR = 3_600_000;
+
+/**
+ * One live tail into the open workspace: the reconnecting client, validation and quarantine,
+ * the batching writer, the rolling analytics and the counters the view and CLI show. It has
+ * its own DuckDB connection, so its transactions never mix with the app's queries.
+ */
+export class TailRunner {
+  readonly source: string;
+  private conn: DuckDBConnection | null = null;
+  private writer: TailWriter | null = null;
+  private analytics: LiveAnalyticsSink | null = null;
+  private readonly ac = new AbortController();
+  private state: TailState = 'idle';
+  private error: LoupeErrorValue | null = null;
+  private received = 0;
+  private ingested = 0;
+  private duplicates = 0;
+  private quarantined = 0;
+  private reconnects = 0;
+  private cursor: number | null = null;
+  private newestTs: number | null = null;
+  private readonly rate = new RateMeter();
+  private readonly rows = new NewestRows();
+  private readonly gaps: TailSnapshot['gaps'] = [];
+  private pendingGap: { requested: number; oldest: number; before: number | null } | null = null;
+  private evaluated: { analytics: LiveAnalyticsValue; alerts: LiveAlert[] } = { analytics: emptyAnalytics, alerts: [] };
+  private evalTimer: NodeJS.Timeout | null = null;
+  /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: TailRunOptions) {
+    this.source = tailSource(o.serviceUrl);
+  }
+
+  async start(): Promise<void> {
+    this.conn = await this.o.instance.connect();
+    await prepareTailTables(this.conn);
+    this.quarantined = await quarantineCount(this.conn, this.source);
+    const saved = await loadCursor(this.conn, this.source);
+    this.cursor = this.o.from === 'head' ? null : this.o.from === 'resume' ? saved : this.o.from;
+    this.analytics = this.o.analytics ? await this.o.analytics(this.conn) : null;
+    this.writer = new TailWriter(this.conn, this.source, {
+      ...this.o.writer,
+      onCommitted: (added, b) => {
+        this.ingested += added.length;
+        this.duplicates += b.duplicates;
+        this.rows.push(added);
+        this.analytics?.observe(added);
+        this.o.onChange?.();
+      },
+    });
+    this.evalTimer = setInterval(() => this.evaluate(), this.o.evaluateEveryMs ?? 2000);
+    this.state = 'connecting';
+    this.done = runTailClient({
+      ...this.o.client,
+      serviceUrl: this.o.serviceUrl,
+      token: this.o.token,
+      cursor: this.cursor,
+      signal: this.ac.signal,
+      onState: (s) => {
+        if (s === 'reconnecting') this.reconnects++;
+        this.state = s;
+        this.o.onChange?.();
+      },
+      onGap: (g) => {
+        this.pendingGap = { ...g, before: this.newestTs };
+        this.o.onChange?.();
+      },
+      onEvent: (e, cursor) => {
+        this.received++;
+        this.rate.add(1);
+        if (cursor != null) this.cursor = cursor;
+        const parsed = parseTailEvent(e.data, cursor);
+        if (!parsed.ok) {
+          this.quarantined++;
+          return this.writer!.quarantine(parsed.quarantined);
+        }
+        const t = Date.parse(parsed.record.ts);
+        if (this.pendingGap) this.closeGap(t);
+        if (this.newestTs === null || t > this.newestTs) this.newestTs = t;
+        return this.writer!.add(parsed.record, cursor);
+      },
+    }).then(
+      () => this.finish(null),
+      (err) => this.finish(toErrorValue(err)),
+    );
+  }
+
+  /** Stops reading, commits what was received, and releases the connection. */
+  async stop(): Promise<void> {
+    this.ac.abort();
+    await this.done;
+  }
+
+  snapshot(): TailSnapshot {
+    const now = Date.now();
+    return {
+      state: this.state,
+      service: this.o.serviceUrl,
+      error: this.error,
+      received: this.received,
+      ingested: this.ingested,
+      duplicates: this.duplicates,
+      quarantined: this.quarantined,
+      reconnects: this.reconnects,
+      cursor: this.cursor,
+      eventsPerSecond: this.rate.perSecond(now),
+      lagMs: this.newestTs === null ? null : now - this.newestTs,
+      newestEventTime: this.newestTs === null ? null : new Date(this.newestTs).toISOString(),
+      gaps: this.gaps.slice(-20),
+      rows: this.rows.drain(),
+      analytics: this.evaluated.analytics,
+      alerts: this.evaluated.alerts,
+      at: new Date(now).toISOString(),
+    };
+  }
+
+  /** Re-evaluates the analytics now (the timer does it every few seconds). */
+  evaluate(): void {
+    if (!this.analytics) return;
+    this.evaluated = this.analytics.evaluate();
+    this.o.onChange?.();
+  }
+
+  private closeGap(firstAfter: number): void {
+    const g = this.pendingGap!;
+    this.pendingGap = null;
+    // The hours the stream skipped: from the last event before the gap to the first after it.
+    const from = g.before ?? firstAfter;
+    const hours: string[] = [];
+    for (let h = Math.floor(from / HOUR) * HOUR; h <= firstAfter; h += HOUR) hours.push(new Date(h).toISOString());
+    this.gaps.push({ requested: g.requested, oldest: g.oldest, at: new Date().toISOString(), hours });
+  }
+
+  private async finish(error: LoupeErrorValue | null): Promise<void> {
+    if (this.evalTimer) clearInterval(this.evalTimer);
+    try {
+      await this.writer?.flush();
+    } catch (err) {
+      error ??= toErrorValue(err);
+    }
+    this.evaluate();
+    this.error = error;
+    this.state = error ? 'error' : 'stopped';
+    this.conn?.closeSync();
+    this.conn = null;
+    this.o.onChange?.();
+  }
+}
