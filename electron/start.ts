@@ -15,16 +15,18 @@ const log = (line: string) => console.log(line);
 await ensureSampleData(log);
 
 const scenario = await loadScenario();
-const service = await startService({
-  port: Number(process.env.LOUPE_SERVICE_PORT ?? 8787),
+// 60× real time: the live tail moves visibly and the v43 canary is rolled back automatically
+// a few minutes in, so a first run shows the whole loop.
+const serviceOptions = {
   scenario,
   seed: 42,
-  speed: Number(process.env.LOUPE_SPEED ?? 1),
+  speed: Number(process.env.LOUPE_SPEED ?? 60),
   dataDir: sampleServiceDir,
-  tokens: { 'operator-token': 'operator', 'viewer-token': 'viewer' },
-}).catch(async () =>
+  tokens: { 'operator-token': 'operator', 'viewer-token': 'viewer' } as const,
+};
+const service = await startService({ port: Number(process.env.LOUPE_SERVICE_PORT ?? 8787), ...serviceOptions }).catch(() =>
   // 8787 taken: any free port will do.
-  startService({ port: 0, scenario, seed: 42, dataDir: sampleServiceDir, tokens: { 'operator-token': 'operator', 'viewer-token': 'viewer' } }),
+  startService({ port: 0, ...serviceOptions }),
 );
 log(`Reference service on ${service.url} (tokens: operator-token, viewer-token)`);
 const sample = { dir: sampleWorkspaceDir, serviceUrl: service.url, token: 'operator-token' };
