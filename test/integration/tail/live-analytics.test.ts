@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../electron/core/db/duckdb';
+import { LiveAnalytics } from '../../../electron/core/tail/live-analytics';
+import { loadLiveBaseline } from '../../../electron/core/tail/live-baseline';
+import { TailRunner } from '../../../electron/core/tail/tail-runner';
+import { generateHistory } from '../../../service/sim/generate-history';
+import type { RunningService } from '../../../service/server';
+import { tempDir } from '../../support/make-parquet';
+import { openWorkspace, scenario, serveTail, until } from './tail-support';
+
+const services: RunningService[] = [];
+afterAll(async () => {
+  for (const s of services) await s.close();
+});
+
+describe('live analytics against a scheduled judge regression', () => {
+  it('holds each version to its baseline from the exports and alerts on the regressed one after it starts', async () => {
+    const s = await scenario('live-judge-regression.yaml');
+    const dir = tempDir('loupe-live-ws-');
+    const gen = await openDatabase();
+    await generateHistory(gen.conn, s, { seed: 42, days: 0.25, out: path.join(dir, 'exports') });
+    gen.close();
+    const { db, ws } = await openWorkspace(dir);
+    // 60× real time: the regression starts 10 s after the service does.
+    const { svc } = await serveTail(s, { speed: 60 });
+    services.push(svc);
+    const runner = new TailRunner({
+      instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head', evaluateEveryMs: 500,
+      analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
+    });
+    await runner.start();
+    await until(() => runner.snapshot().alerts.some((a) => a.id.startsWith('judge:assistant:v2')), 120_000, 'the judge alert for v2');
+    await runner.stop();
+    const snap = runner.snapshot();
+    const alert = snap.alerts.find((a) => a.id.startsWith('judge:assistant:v2'))!;
+    expect(alert.target).toMatchObject({ view: 'deployments', deployment: 'assistant' });
+    expect(Date.parse(alert.eventTime)).toBeGreaterThan(Date.parse('2026-11-20T06:10:00Z'));
+    const v2 = snap.analytics.versions.find((v) => v.version === 'v2')!;
+    expect(v2).toMatchObject({ baselineOf: 'version', status: 'flagged' });
+    expect(v2.baselineN).toBeGreaterThan(1000);
+    expect(v2.judgeMean!).toBeLessThan(v2.baselineMean!);
+    // Every axis has a PSI against the exported baseline once the hour has enough rows.
+    expect(snap.analytics.psi.map((p) => p.axis).sort()).toEqual(['input', 'output', 'output', 'output', 'quality']);
+    expect(snap.analytics.baseline!.requests).toBeGreaterThan(100_000);
+    await ws.close();
+    db.close();
+  }, 180_000);
+});
