@@ -8,6 +8,7 @@ import { OverviewView } from '../views/overview/OverviewView';
 import { SlicesView } from '../views/slices/SlicesView';
 import { TriageView } from '../views/triage/TriageView';
 import { DeploymentsView } from '../views/deployments/DeploymentsView';
+import { LiveView } from '../views/live/LiveView';
 import { PlannedView } from './PlannedView';
 import { useDropToOpen } from './use-drop-to-open';
 
@@ -74,6 +75,8 @@ function renderView(view: ViewId) {
       return <SlicesView />;
     case 'triage':
       return <TriageView />;
+    case 'live':
+      return <LiveView />;
     case 'deployments':
       return <DeploymentsView />;
     default:

@@ -1,0 +1,81 @@
+import { create } from 'zustand';
+import type { LiveAlert, LiveRow, TailSnapshot } from '../../shared/live';
+import { toErrorValue, type LoupeErrorValue } from '../../shared/errors';
+import { client } from '../api/client';
+
+/** The table keeps this many newest requests; older ones are in the workspace, not in memory. */
+export const LIVE_WINDOW = 2000;
+
+interface LiveState {
+  snapshot: TailSnapshot | null;
+  /** Newest first, at most LIVE_WINDOW. */
+  rows: LiveRow[];
+  paused: boolean;
+  /** Rows that arrived while paused, shown when resumed (bounded like the table). */
+  held: LiveRow[];
+  filter: { dim: 'route' | 'locale' | 'tenant_tier' | 'model_version' | 'deployment'; value: string } | null;
+  /** Alerts raised since the view opened that the analyst has not dismissed. */
+  notifications: LiveAlert[];
+  error: LoupeErrorValue | null;
+  /** Wall-clock ms from an event's snapshot leaving the core to it reaching the store (for the bench). */
+  lastDeliveryMs: number | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  setPaused(p: boolean): void;
+  setFilter(f: LiveState['filter']): void;
+  dismiss(id: string): void;
+  receive(s: TailSnapshot): void;
+}
+
+const seen = new Set<string>();
+
+export const useLive = create<LiveState>((set, get) => ({
+  snapshot: null,
+  rows: [],
+  paused: false,
+  held: [],
+  filter: null,
+  notifications: [],
+  error: null,
+  lastDeliveryMs: null,
+
+  async start() {
+    set({ error: null });
+    try {
+      get().receive(await client.call('tailStart', { from: 'resume' }));
+    } catch (err) {
+      set({ error: toErrorValue(err) });
+    }
+  },
+  async stop() {
+    try {
+      get().receive(await client.call('tailStop', {}));
+    } catch (err) {
+      set({ error: toErrorValue(err) });
+    }
+  },
+  setPaused(paused) {
+    const { held, rows } = get();
+    set(paused ? { paused } : { paused, rows: [...held, ...rows].slice(0, LIVE_WINDOW), held: [] });
+  },
+  setFilter(filter) {
+    set({ filter });
+  },
+  dismiss(id) {
+    set({ notifications: get().notifications.filter((n) => n.id !== id) });
+  },
+  receive(s) {
+    const { paused, rows, held, notifications } = get();
+    const fresh = s.alerts.filter((a) => a.active && !seen.has(a.id));
+    for (const a of fresh) seen.add(a.id);
+    const next: Partial<LiveState> = { snapshot: s, lastDeliveryMs: Date.now() - Date.parse(s.at) };
+    if (s.rows.length) {
+      if (paused) next.held = [...s.rows, ...held].slice(0, LIVE_WINDOW);
+      else next.rows = [...s.rows, ...rows].slice(0, LIVE_WINDOW);
+    }
+    if (fresh.length) next.notifications = [...fresh, ...notifications].slice(0, 5);
+    set(next);
+  },
+}));
+
+client.on('tail', (s) => useLive.getState().receive(s));

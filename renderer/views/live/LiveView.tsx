@@ -1,0 +1,91 @@
+import { useEffect, useMemo } from 'react';
+import { ErrorNote } from '../../app/ErrorNote';
+import { VegaChart } from '../../charts/VegaChart';
+import { client } from '../../api/client';
+import { useLive } from '../../store/live-store';
+import { useRequestDrawer } from '../../store/request-store';
+import { useWorkspace } from '../../store/workspace-store';
+import { RequestDrawer } from '../request/RequestDrawer';
+import { LiveAlerts } from './LiveAlerts';
+import { errorSpec, judgeSpec, psiSpec } from './live-specs';
+import { LiveTable } from './LiveTable';
+import './live.css';
+
+const DIMS = ['route', 'locale', 'tenant_tier', 'model_version', 'deployment'] as const;
+
+/** The live tail: connection, rate, lag, the newest requests and the numbers moving with them. */
+export function LiveView() {
+  const { snapshot, paused, held, filter, error, start, stop, setPaused, setFilter } = useLive();
+  const workspace = useWorkspace((s) => s.summary);
+  const drawerOpen = useRequestDrawer((s) => s.requestId !== null);
+  useEffect(() => {
+    void client.call('tailStatus', {}).then((s) => useLive.getState().receive(s)).catch(() => {});
+  }, []);
+  const analytics = snapshot?.analytics ?? null;
+  // Specs change only when the core re-evaluates (every few seconds), so charts redraw that often.
+  const specs = useMemo(() => (analytics ? { judge: judgeSpec(analytics), errors: errorSpec(analytics), psi: psiSpec(analytics) } : null), [analytics]);
+  const running = snapshot && ['connecting', 'live', 'reconnecting'].includes(snapshot.state);
+  const flagged = analytics?.versions.filter((v) => v.status === 'flagged') ?? [];
+
+  return (
+    <section className="view live-view" aria-label="Live">
+      <header className="row">
+        <h1 className="grow">Live</h1>
+        {!workspace && <span className="muted">Open a workspace first: live requests are stored in it.</span>}
+        {running ? <button onClick={() => void stop()}>Stop</button> : <button onClick={() => void start()} disabled={!workspace}>Start live tail</button>}
+        <button onClick={() => setPaused(!paused)} aria-pressed={paused}>{paused ? `Resume (${held.length} waiting)` : 'Pause'}</button>
+      </header>
+      {error && <ErrorNote error={error} />}
+      {snapshot?.error && <ErrorNote error={snapshot.error} />}
+      <LiveAlerts />
+      <dl className="live-stats" aria-label="Tail status">
+        <div><dt>connection</dt><dd data-testid="live-state">{snapshot?.state ?? 'idle'}</dd></div>
+        <div><dt>events/s</dt><dd data-testid="live-rate">{snapshot ? Math.round(snapshot.eventsPerSecond).toLocaleString() : '—'}</dd></div>
+        <div><dt>lag</dt><dd>{snapshot?.lagMs == null ? '—' : formatLag(snapshot.lagMs)}</dd></div>
+        <div><dt>added</dt><dd data-testid="live-ingested">{snapshot?.ingested.toLocaleString() ?? 0}</dd></div>
+        <div><dt>duplicates</dt><dd>{snapshot?.duplicates.toLocaleString() ?? 0}</dd></div>
+        <div><dt>quarantined</dt><dd>{snapshot?.quarantined.toLocaleString() ?? 0}</dd></div>
+        <div><dt>reconnects</dt><dd>{snapshot?.reconnects ?? 0}</dd></div>
+      </dl>
+      {snapshot?.gaps.length ? (
+        <p className="live-gap" role="alert">
+          The stream skipped events it no longer held ({snapshot.gaps.length} gap{snapshot.gaps.length > 1 ? 's' : ''}, hours {snapshot.gaps.at(-1)!.hours.map((h) => h.slice(0, 13)).join(', ')}).{' '}
+          <button onClick={() => void useWorkspace.getState().sync()}>Sync the missing hours from exports</button>
+        </p>
+      ) : null}
+      {analytics && !analytics.baseline && snapshot?.state !== 'idle' && (
+        <p className="muted">No exported baseline in this workspace: sync exports to compare the live hour with the previous 7 days.</p>
+      )}
+      {flagged.length > 0 && (
+        <p className="live-flagged" data-testid="live-judge-flagged">
+          Judge alert: {flagged.map((v) => `${v.version} (${v.deployment}) ${v.judgeMean?.toFixed(3)} < ${v.threshold?.toFixed(3)}`).join('; ')}
+        </p>
+      )}
+      {specs && (
+        <div className="live-charts">
+          <VegaChart spec={specs.judge} label="Judge mean per version, last hour" />
+          <VegaChart spec={specs.errors} label="Error rate per version, last hour" />
+          <VegaChart spec={specs.psi} label="PSI per axis, last hour against the baseline" />
+        </div>
+      )}
+      <div className="row">
+        <label>
+          Filter{' '}
+          <select value={filter?.dim ?? ''} onChange={(e) => setFilter(e.target.value ? { dim: e.target.value as (typeof DIMS)[number], value: filter?.value ?? '' } : null)} aria-label="Filter dimension">
+            <option value="">all requests</option>
+            {DIMS.map((d) => <option key={d} value={d}>{d}</option>)}
+          </select>
+        </label>
+        {filter && <input aria-label="Filter value" value={filter.value} placeholder="value, e.g. sql" onChange={(e) => setFilter({ ...filter, value: e.target.value })} />}
+      </div>
+      <LiveTable />
+      {drawerOpen && <RequestDrawer />}
+    </section>
+  );
+}
+
+function formatLag(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
