@@ -66,7 +66,7 @@ export async function deploymentEvidence(
     if (missing.length) notes.push(`no requests of ${missing.join(', ')} in the workspace's last 24 h: sync the workspace to see them`);
     const alerts = await firstSloBreaches(conn, scope, d.slo, names[0] ?? null);
     let topSlices: DriftingSlice[] = [];
-    if (older && newer && versions.every((v) => v.version !== older && v.version !== newer || v.requests > 0)) {
+    if (older && newer && versions.every((v) => (v.version !== older && v.version !== newer) || v.requests > 0)) {
       topSlices = await topDriftingSlices(conn, scope, older, newer);
     } else if (older && newer) notes.push(`drifting slices need requests of both ${older} and ${newer}`);
     return { deployment: d.id, window: scope.window, rows: scope.rows, older, newer, versions, alerts, topSlices, promptDiff: diff, notes };

@@ -52,6 +52,7 @@ test('a regressed canary the automation missed: see the alert, the evidence and 
   await expect(dialog.getByRole('button', { name: 'Roll back' })).toBeDisabled();
   const reason = 'v2 breaks JSON on the sql route (format-ok far below v1); the judge SLO did not catch it';
   await app.keyboard.type(reason);
+  const sentAt = performance.now();
   await app.keyboard.press('Enter');
   await expect(dialog.getByTestId('control-done')).toContainText('assistant is rolled_back, traffic v1 100%');
   const confirmedAt = performance.now();
@@ -91,7 +92,8 @@ test('a regressed canary the automation missed: see the alert, the evidence and 
 
   console.log(
     `deployments e2e: regression start → alert ${((alertSimAt - REGRESSION_START) / 60_000).toFixed(0)} min (service clock); ` +
-      `alert shown → rollback confirmed ${((confirmedAt - alertShownAt) / 1000).toFixed(2)} s (wall clock, UI + service); ` +
+      `alert shown → rollback confirmed ${((confirmedAt - alertShownAt) / 1000).toFixed(2)} s (wall clock: reading the evidence, the dialog, typing the reason, the service), ` +
+      `of which Enter → confirmed ${((confirmedAt - sentAt) / 1000).toFixed(2)} s; ` +
       `alert → rollback in the audit ${minutes.toFixed(1)} min (service clock)`,
   );
 });
