@@ -141,7 +141,7 @@ if (withPandas && spawnSync('/usr/bin/python3', ['-c', 'import pandas'], { stdio
              coalesce(output_format, '(none)') || ' · ' || CASE WHEN format_ok THEN 'ok' WHEN NOT format_ok THEN 'broken' ELSE 'unchecked' END AS format,
              judge_score
         FROM (SELECT *, ts AS t FROM requests) r
-        LEFT JOIN loupe_drift_clusters_${warm.config.clusters!.key} c ON c.rid = r.request_id
+        LEFT JOIN loupe_drift_clusters_${warm.config.clusters!.key} c ON c.rh = hash(CAST(r.request_id AS VARCHAR))
        WHERE t >= TIMESTAMP '${sqlTimestamp(w.baseline.start)}' AND t < TIMESTAMP '${sqlTimestamp(w.current.end)}'
          AND NOT (t >= TIMESTAMP '${sqlTimestamp(w.baseline.end)}' AND t < TIMESTAMP '${sqlTimestamp(w.current.start)}')
     ) TO ${quoteLiteral(csv)} (HEADER)`);
