@@ -9,7 +9,6 @@ import { SlicesView } from '../views/slices/SlicesView';
 import { TriageView } from '../views/triage/TriageView';
 import { DeploymentsView } from '../views/deployments/DeploymentsView';
 import { LiveView } from '../views/live/LiveView';
-import { PlannedView } from './PlannedView';
 import { useDropToOpen } from './use-drop-to-open';
 
 /** The frame: navigation on the left, one view at a time. Alt+1…6 switch views. */
@@ -79,7 +78,5 @@ function renderView(view: ViewId) {
       return <LiveView />;
     case 'deployments':
       return <DeploymentsView />;
-    default:
-      return <PlannedView view={view} />;
   }
 }
