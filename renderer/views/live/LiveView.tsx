@@ -1,6 +1,5 @@
-import { useEffect, useMemo } from 'react';
+import { Suspense, lazy, useEffect, useMemo } from 'react';
 import { ErrorNote } from '../../app/ErrorNote';
-import { VegaChart } from '../../charts/VegaChart';
 import { client } from '../../api/client';
 import { useLive } from '../../store/live-store';
 import { useRequestDrawer } from '../../store/request-store';
@@ -11,12 +10,14 @@ import { errorSpec, judgeSpec, psiSpec } from './live-specs';
 import { LiveTable } from './LiveTable';
 import './live.css';
 
+// vega loads with the first chart, so the view paints before the chart library arrives.
+const VegaChart = lazy(() => import('../../charts/VegaChart').then((m) => ({ default: m.VegaChart })));
+
 const DIMS = ['route', 'locale', 'tenant_tier', 'model_version', 'deployment'] as const;
 
 /** The live tail: connection, rate, lag, the newest requests and the numbers moving with them. */
 export function LiveView() {
   const { snapshot, paused, held, filter, error, start, stop, setPaused, setFilter } = useLive();
-  const workspace = useWorkspace((s) => s.summary);
   const drawerOpen = useRequestDrawer((s) => s.requestId !== null);
   useEffect(() => {
     void client.call('tailStatus', {}).then((s) => useLive.getState().receive(s)).catch(() => {});
@@ -31,8 +32,7 @@ export function LiveView() {
     <section className="view live-view" aria-label="Live">
       <header className="row">
         <h1 className="grow">Live</h1>
-        {!workspace && <span className="muted">Open a workspace first: live requests are stored in it.</span>}
-        {running ? <button onClick={() => void stop()}>Stop</button> : <button onClick={() => void start()} disabled={!workspace}>Start live tail</button>}
+        {running ? <button onClick={() => void stop()}>Stop</button> : <button onClick={() => void start()}>Start live tail</button>}
         <button onClick={() => setPaused(!paused)} aria-pressed={paused}>{paused ? `Resume (${held.length} waiting)` : 'Pause'}</button>
       </header>
       {error && <ErrorNote error={error} />}
@@ -62,11 +62,13 @@ export function LiveView() {
         </p>
       )}
       {specs && (
+        <Suspense fallback={null}>
         <div className="live-charts">
           <VegaChart spec={specs.judge} label="Judge mean per version, last hour" />
           <VegaChart spec={specs.errors} label="Error rate per version, last hour" />
           <VegaChart spec={specs.psi} label="PSI per axis, last hour against the baseline" />
         </div>
+        </Suspense>
       )}
       <div className="row">
         <label>

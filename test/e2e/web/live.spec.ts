@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../../../electron/core/db/duckdb';
+import { loadScenario } from '../../../service/scenario/load-scenario';
+import { generateHistory } from '../../../service/sim/generate-history';
+import { startService, type RunningService } from '../../../service/server';
+import { tempDir } from '../../support/make-parquet';
+import { expect, test } from '../support/web-app';
+
+const scenarioFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'scenarios', 'live-judge-regression.yaml');
+let svc: RunningService | null = null;
+test.afterEach(async () => {
+  await svc?.close();
+  svc = null;
+});
+
+test('the Live view shows the stream rate and raises the judge alert for the regressed version', async ({ app, web }) => {
+  test.setTimeout(240_000);
+  const scenario = await loadScenario(scenarioFile);
+  // Six exported hours are the baseline; the live run starts after them.
+  const dir = tempDir('loupe-e2e-live-');
+  const db = await openDatabase();
+  await generateHistory(db.conn, scenario, { seed: 42, days: 0.25, out: path.join(dir, 'exports') });
+  db.close();
+  // 60× real time: v2's judge drop starts 10 s into the run.
+  svc = await startService({ scenario, dataDir: tempDir('loupe-e2e-live-svc-'), speed: 60, tokens: { tok: 'viewer' }, heartbeatMs: 1000 });
+  const h = web.core.handlers;
+  await h.openWorkspace({ dir });
+  await h.serviceConnection({ set: { url: svc.url, token: 'tok' } });
+
+  await app.keyboard.press('Alt+3');
+  await expect(app.getByRole('heading', { name: 'Live', level: 1 })).toBeVisible();
+  await app.getByRole('button', { name: 'Start live tail' }).click();
+  await expect(app.getByTestId('live-state')).toHaveText('live', { timeout: 30_000 });
+  await expect.poll(async () => Number((await app.getByTestId('live-rate').textContent())!.replace(/,/g, '')), { timeout: 30_000 }).toBeGreaterThan(100);
+  await expect(app.getByRole('table', { name: 'Newest requests' }).getByRole('row').nth(1)).toBeVisible();
+
+  const alert = app.getByRole('alert').filter({ hasText: 'Judge mean of v2 (assistant) dropped' });
+  await expect(alert).toBeVisible({ timeout: 120_000 });
+  await expect(app.getByTestId('live-judge-flagged')).toContainText('v2 (assistant)');
+  await expect(app.getByRole('img', { name: 'Judge mean per version, last hour' })).toBeVisible();
+
+  // The notification opens the deployment it is about.
+  await alert.getByRole('button', { name: /Open deployment assistant/ }).click();
+  await expect(app.getByRole('heading', { name: 'Deployments', level: 1 })).toBeVisible();
+  await h.tailStop({});
+});
