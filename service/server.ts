@@ -21,7 +21,7 @@ import type { Scenario } from './scenario/scenario-schema';
 import { LiveGenerator } from './sim/live-generator';
 import { makeRecord, type TrafficModel } from './sim/traffic';
 import { serveTail } from './tail/sse-handler';
-import { TailHub } from './tail/tail-hub';
+import { TailHub, type TailEvent } from './tail/tail-hub';
 
 export type Role = 'viewer' | 'operator';
 
@@ -45,6 +45,11 @@ export interface RunningService {
   close(): Promise<void>;
   /** Simulated time now (ms). */
   now(): number;
+  /**
+   * Every tail event as the service emits it, with its wall-clock emit time (`emittedAt`, not
+   * in the record or on the wire). For in-process benchmarks; returns the unsubscribe.
+   */
+  onTailEvent(listener: (e: TailEvent) => void): () => void;
 }
 
 const SERVICE_VERSION = '1.0.0';
@@ -277,6 +282,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     url: `http://127.0.0.1:${port}`,
     port,
     now: () => live.now(),
+    onTailEvent: (listener) => hub.subscribe(listener),
     async close() {
       await live.stop();
       server.closeAllConnections();

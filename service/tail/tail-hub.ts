@@ -7,6 +7,12 @@ export interface TailEvent {
   /** The SSE event type: 'request' for log records. */
   type: string;
   data: string;
+  /**
+   * Wall-clock ms when the service emitted the event (pushed it to the hub). Not part of the
+   * log record and never sent on the wire: it exists for the latency benchmark
+   * (RunningService.onTailEvent).
+   */
+  emittedAt: number;
 }
 
 export class TailHub {
@@ -17,7 +23,7 @@ export class TailHub {
   constructor(private readonly capacity = 200_000) {}
 
   push(type: string, data: string): TailEvent {
-    const e = { id: this.nextId++, type, data };
+    const e = { id: this.nextId++, type, data, emittedAt: Date.now() };
     this.ring.push(e);
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
     for (const l of this.listeners) l(e);

@@ -44,6 +44,7 @@ export function LiveTable() {
               <div
                 key={r.request_id}
                 role="row"
+                data-request-id={r.request_id}
                 tabIndex={0}
                 className={`live-row${r.status === 'error' ? ' live-error' : ''}`}
                 style={{ position: 'absolute', top: item.start, height: ROW_HEIGHT, width }}
