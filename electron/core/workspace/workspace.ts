@@ -10,6 +10,8 @@ import { rememberWorkspace } from './recent-workspaces';
 import { attachWorkspaceDb, detachWorkspaceDb, readSetting, writeSetting } from './state-db';
 import { summarizeRelation, type OpenedDataset } from './summarize-relation';
 
+const SUMMARY_CACHE = 'summary_cache';
+
 export type GuessRoles = (columns: Array<{ name: string; type: string; distinct?: number | null; rows?: number }>) => RoleMapping;
 
 export interface SavedRoles {
@@ -153,6 +155,20 @@ export class Workspace {
       this.state.dataset = null;
       return;
     }
+    // Column statistics scan the whole table; a reopen with nothing new reuses the last ones.
+    // The key changes with any row added (imports and the live tail), any re-import, the
+    // quarantine and the mapped timestamp.
+    const timestampColumn = this.state.roles?.mapping.roles.timestamp?.column ?? null;
+    const table = await queryOne<{ n: number; files: number; last: string | null }>(
+      this.conn,
+      `SELECT (SELECT count(*) FROM ${REQUESTS}) AS n, count(*) AS files, CAST(max(ingested_at) AS VARCHAR) AS last FROM ${WS}.ingested_files`,
+    );
+    const key = JSON.stringify({ root: this.layout.root, table, timestampColumn, quarantined: this.state.quarantined });
+    const cached = await readSetting<{ key: string; dataset: OpenedDataset }>(this.conn, SUMMARY_CACHE);
+    if (cached?.key === key) {
+      this.state.dataset = cached.dataset;
+      return;
+    }
     this.state.dataset = await summarizeRelation(this.conn, {
       datasetId: `ws:${this.layout.root}`,
       relation: REQUESTS,
@@ -160,8 +176,9 @@ export class Workspace {
       hivePartitions: [],
       problems: this.state.quarantined,
       expectedRows: files.reduce((s, f) => s + f.rows_in_file, 0),
-      timestampColumn: this.state.roles?.mapping.roles.timestamp?.column ?? null,
+      timestampColumn,
     });
+    await writeSetting(this.conn, SUMMARY_CACHE, { key, dataset: this.state.dataset });
   }
 
   /** The columns of the table, or of the first export when nothing is imported yet. */
