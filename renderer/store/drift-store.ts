@@ -1,21 +1,11 @@
 import { create } from 'zustand';
-import type { DriftAxis, DriftQuery, DriftReportView, OverviewView, SliceDetail, SliceRow, Sparklines } from '../../shared/drift-schemas';
+import type { DriftQuery, DriftReportView, OverviewView, SliceDetail, SliceRow, Sparklines } from '../../shared/drift-schemas';
+import { defaultFilter, type SliceFilter } from './slice-filter';
+
+export { defaultFilter, sliceName, visibleSlices, type SliceFilter, type SortKey } from './slice-filter';
 import { toErrorValue, type LoupeErrorValue } from '../../shared/errors';
 import { client } from '../api/client';
 import { useWorkspace } from './workspace-store';
-
-export type SortKey = 'score' | 'input' | 'output' | 'quality' | 'support' | 'judgeDelta';
-
-export interface SliceFilter {
-  axis: DriftAxis | 'any';
-  /** Only slices over this dimension ('' = any). */
-  dimension: string;
-  text: string;
-  /** Hide slices below the minimum support in either window. */
-  hideSmall: boolean;
-  onlySignificant: boolean;
-  sort: SortKey;
-}
 
 type Load = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -48,7 +38,6 @@ interface DriftState {
   loadOverview(): Promise<void>;
 }
 
-export const defaultFilter: SliceFilter = { axis: 'any', dimension: '', text: '', hideSmall: true, onlySignificant: false, sort: 'score' };
 
 /** The drift report, the Slices table's filters and cursor, the open slice and the overview. */
 export const useDrift = create<DriftState>((set, get) => ({
@@ -136,39 +125,6 @@ export const useDrift = create<DriftState>((set, get) => ({
     }
   },
 }));
-
-/** "route=search × locale=de", or "all requests". */
-export function sliceName(s: Pick<SliceRow, 'dims'>): string {
-  return s.dims.length ? s.dims.map((d) => `${d.dimension}=${d.value ?? '(null)'}`).join(' × ') : 'all requests';
-}
-
-const axisPsi = (s: SliceRow, axis: DriftAxis) => s.axes[axis]?.psi ?? -1;
-
-/** The rows the Slices table shows: filtered and sorted (a few thousand rows: done here, per render). */
-export function visibleSlices(report: DriftReportView | null, f: SliceFilter): SliceRow[] {
-  if (!report) return [];
-  const min = report.config.minSupport;
-  const text = f.text.trim().toLowerCase();
-  const rows = report.slices.filter((s) => {
-    if (f.dimension && !s.dims.some((d) => d.dimension === f.dimension)) return false;
-    if (f.hideSmall && Math.min(s.support.baseline, s.support.current) < min) return false;
-    if (f.axis !== 'any' && !s.axes[f.axis]) return false;
-    if (f.onlySignificant) {
-      const cells = f.axis === 'any' ? Object.values(s.axes) : [s.axes[f.axis]];
-      if (!cells.some((c) => c?.significant && c.meetsSupport)) return false;
-    }
-    return !text || sliceName(s).toLowerCase().includes(text);
-  });
-  const key: (s: SliceRow) => number =
-    f.sort === 'support'
-      ? (s) => Math.min(s.support.baseline, s.support.current)
-      : f.sort === 'judgeDelta'
-        ? (s) => (s.judge.baselineMean !== null && s.judge.currentMean !== null ? s.judge.baselineMean - s.judge.currentMean : -Infinity)
-        : f.sort === 'score'
-          ? (s) => (f.axis === 'any' ? s.score : (s.axes[f.axis]?.score ?? -1))
-          : (s) => axisPsi(s, f.sort as DriftAxis);
-  return rows.sort((a, b) => key(b) - key(a));
-}
 
 // A new workspace, new rows or new roles make the report stale: the views recompute on return.
 useWorkspace.subscribe((s, prev) => {

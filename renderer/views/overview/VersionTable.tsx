@@ -38,7 +38,9 @@ export function VersionTable({ overview }: { overview: OverviewView }) {
               <td className="num">
                 {fmtJudge(v.judgeMean)} <span className="muted">[{fmtJudge(v.judgeLow)}, {fmtJudge(v.judgeHigh)}]</span>
               </td>
-              <td className={`num${d != null && d < -0.05 ? ' error-text' : ''}`}>{d == null ? '–' : `${d >= 0 ? '+' : ''}${d.toFixed(3)}`}</td>
+              <td className={`num${d != null && d < -0.05 ? ' error-text' : ''}`} title={b ? undefined : 'no requests of this version in the baseline window'}>
+                {d != null ? `${d >= 0 ? '+' : ''}${d.toFixed(3)}` : b ? '–' : <span className="muted">new</span>}
+              </td>
               <td className="num">{fmtPct(v.errorRate)}</td>
               <td className="num">{fmtPct(v.refusalRate)}</td>
               <td className="num">{fmtPct(v.formatOkRate)}</td>

@@ -32,6 +32,9 @@ export const SliceFilters = forwardRef<HTMLInputElement, { report: DriftReportVi
       <label>
         <input type="checkbox" checked={filter.hideSmall} onChange={(e) => setFilter({ hideSmall: e.target.checked })} /> hide below min support
       </label>
+      <label title="a pair holding exactly the requests of one of its two slices adds nothing">
+        <input type="checkbox" checked={filter.hideSamePairs} onChange={(e) => setFilter({ hideSamePairs: e.target.checked })} /> hide pairs equal to a slice
+      </label>
       <label>
         <input type="checkbox" checked={filter.onlySignificant} onChange={(e) => setFilter({ onlySignificant: e.target.checked })} /> significant only
       </label>

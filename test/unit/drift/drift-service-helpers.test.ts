@@ -35,3 +35,24 @@ describe('the slice detail helpers', () => {
     expect(sliceLabel([])).toBe('all requests');
   });
 });
+
+describe('the Slices table filter', () => {
+  it('hides a pair that holds exactly the requests of one of its slices', async () => {
+    const { visibleSlices, defaultFilter } = await import('../../../renderer/store/slice-filter');
+    const row = (id: string, baseline: number, current: number) => ({
+      id,
+      dims: id.split('&').map((p) => ({ dimension: p.split('=')[0], value: p.split('=')[1] })),
+      support: { baseline, current },
+      judge: { baselineMean: null, currentMean: null, baselineJudged: 0, currentJudged: 0 },
+      axes: {},
+      score: 0,
+    });
+    const report = {
+      config: { minSupport: 1 },
+      slices: [row('route=sql', 500, 70), row('deployment=assistant', 2000, 300), row('route=sql&deployment=assistant', 500, 70), row('route=sql&locale=de', 100, 14)],
+    } as unknown as Parameters<typeof visibleSlices>[0];
+    const ids = (f: typeof defaultFilter) => visibleSlices(report, f).map((s) => s.id).sort();
+    expect(ids(defaultFilter)).toEqual(['deployment=assistant', 'route=sql', 'route=sql&locale=de']);
+    expect(ids({ ...defaultFilter, hideSamePairs: false })).toHaveLength(4);
+  });
+});
