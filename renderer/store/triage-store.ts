@@ -30,7 +30,8 @@ interface TriageState {
   mode: 'keys' | 'note' | 'promote';
   autoAdvance: boolean;
   showHelp: boolean;
-  saving: boolean;
+  /** Writes sent to the core and not yet acknowledged (labels are saved in order). */
+  saving: number;
   /** The last action the core confirmed as written, shown as "saved". */
   saved: { caseId: string; what: string } | null;
   error: LoupeErrorValue | null;
@@ -60,6 +61,14 @@ interface TriageState {
 
 export const useTriage = create<TriageState>((set, get) => {
   const current = (): TriageCaseRow | null => get().queue?.cases[get().index] ?? null;
+
+  // Label writes reach the core in the order of the keys, whatever their round-trip times.
+  let writes: Promise<unknown> = Promise.resolve();
+  const serial = <T,>(fn: () => Promise<T>): Promise<T> => {
+    const run = writes.then(fn, fn);
+    writes = run.catch(() => undefined);
+    return run;
+  };
 
   const fetchDetail = async (caseId: string, force = false) => {
     if (!force && get().details[caseId]) return;
@@ -113,7 +122,7 @@ export const useTriage = create<TriageState>((set, get) => {
     mode: 'keys',
     autoAdvance: true,
     showHelp: false,
-    saving: false,
+    saving: 0,
     saved: null,
     error: null,
     info: null,
@@ -146,34 +155,36 @@ export const useTriage = create<TriageState>((set, get) => {
 
     async label(rootCause, suggestion) {
       const c = current();
-      if (!c || get().saving) return;
+      if (!c) return;
       const t0 = performance.now();
-      set({ saving: true, error: null });
+      set({ saving: get().saving + 1, error: null });
+      // The next case shows at once; this one is marked saved only when the core has
+      // committed its label event, and writes go out one at a time in key order.
+      advance();
+      requestAnimationFrame(() => set({ keyToNextMs: [...get().keyToNextMs.slice(-19), performance.now() - t0] }));
       try {
-        const res = await client.call('triageAct', { caseId: c.case_id, action: 'label', rootCause, suggestion: suggestion ?? null });
+        const res = await serial(() => client.call('triageAct', { caseId: c.case_id, action: 'label', rootCause, suggestion: suggestion ?? null }));
         set({ saved: { caseId: c.case_id, what: `labelled ${rootCause.replace('_', ' ')}` } });
         replaceRow(res.case);
-        advance();
-        // Measured to the next frame: when the next case is actually painted.
-        requestAnimationFrame(() => set({ keyToNextMs: [...get().keyToNextMs.slice(-19), performance.now() - t0] }));
       } catch (err) {
-        set({ error: toErrorValue(err) });
+        const e = toErrorValue(err);
+        set({ error: { ...e, message: `the label of ${c.case_id} was not saved: ${e.message}` } });
       } finally {
-        set({ saving: false });
+        set({ saving: get().saving - 1 });
       }
     },
 
     async act(action, text) {
       const c = current();
-      if (!c || get().saving) return;
-      set({ saving: true, error: null });
+      if (!c) return;
+      set({ saving: get().saving + 1, error: null });
       try {
-        const res = await client.call('triageAct', {
+        const res = await serial(() => client.call('triageAct', {
           caseId: c.case_id,
           action,
           note: action === 'note' ? text : undefined,
           expected: action === 'promote' ? text : undefined,
-        });
+        }));
         const what = { note: 'note saved', promote: 'promoted to the eval set', dismiss: 'dismissed', reopen: 'reopened' }[action];
         set({ saved: { caseId: c.case_id, what }, mode: 'keys' });
         replaceRow(res.case);
@@ -181,15 +192,14 @@ export const useTriage = create<TriageState>((set, get) => {
       } catch (err) {
         set({ error: toErrorValue(err) });
       } finally {
-        set({ saving: false });
+        set({ saving: get().saving - 1 });
       }
     },
 
     async undo() {
-      if (get().saving) return;
-      set({ saving: true, error: null });
+      set({ saving: get().saving + 1, error: null });
       try {
-        const res = await client.call('triageUndo', {});
+        const res = await serial(() => client.call('triageUndo', {}));
         if (!res.case || !res.event) {
           set({ info: 'nothing to undo' });
           return;
@@ -202,7 +212,7 @@ export const useTriage = create<TriageState>((set, get) => {
       } catch (err) {
         set({ error: toErrorValue(err) });
       } finally {
-        set({ saving: false });
+        set({ saving: get().saving - 1 });
       }
     },
 

@@ -134,7 +134,8 @@ export function TriageView() {
               {current.root_cause && <span className="badge" data-testid="case-root-cause">{current.root_cause.replace('_', ' ')}</span>}
               <span className="muted grow">{current.sources.join(', ')}{current.slice ? ` · ${current.slice}` : ''}</span>
               <span className="muted" role="status" aria-live="polite" data-testid="saved">
-                {t.saving ? 'saving…' : t.saved?.caseId === current.case_id ? `✓ ${t.saved.what}` : ''}
+                {t.saved?.caseId === current.case_id ? `✓ ${t.saved.what}` : ''}
+                {t.saving > 0 ? ` saving ${t.saving}…` : t.saved && t.saved.caseId !== current.case_id ? ` ✓ all saved` : ''}
               </span>
             </div>
             <div className="keys-bar" aria-label="Root cause keys">
