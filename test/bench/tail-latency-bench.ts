@@ -92,6 +92,8 @@ try {
   // As source text: tsx's esbuild would wrap named functions in a helper the page lacks.
   await page.addInitScript({ content: PAGE_SCRIPT });
   await page.goto(core.url + `/?token=${core.token}`);
+  // The shortcut works once the app has mounted: wait for its first view, then open Live.
+  await page.locator('h1').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Alt+3');
   await page.getByRole('heading', { name: 'Live', level: 1 }).waitFor();
 
