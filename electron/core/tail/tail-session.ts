@@ -21,6 +21,7 @@ export class TailSession {
   private runner: TailRunner | null = null;
   private timer: NodeJS.Timeout | null = null;
   private last: TailSnapshot = idle();
+  private lastEmit = 0;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -71,12 +72,18 @@ export class TailSession {
     return this.last;
   }
 
-  /** Trailing throttle: at most one snapshot per SNAPSHOT_EVERY_MS, and always the latest state. */
+  /**
+   * Throttle: at most one snapshot per SNAPSHOT_EVERY_MS, and always the latest state. A change
+   * after a quiet spell goes out at once (same tick's changes coalesce); one within the interval
+   * waits for its end. (A purely trailing timer held every commit back a full interval.)
+   */
   private schedule(): void {
     if (this.timer) return;
+    const wait = Math.max(0, this.lastEmit + SNAPSHOT_EVERY_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.lastEmit = Date.now();
       if (this.runner) this.emit(this.snapshot());
-    }, SNAPSHOT_EVERY_MS);
+    }, wait);
   }
 }
