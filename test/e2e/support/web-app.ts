@@ -22,7 +22,13 @@ export const test = base.extend<{ app: Page }, { web: WebApp }>({
       const server = await startWebServer({ core, staticDir: path.join(repo, 'dist', 'renderer') });
       await use({ server, core });
       await server.close();
-      await core.close();
+      // A close that never returns would hold the worker for Playwright's 5-minute kill timer
+      // and fail the run; say so and let the worker exit instead.
+      const closed = await Promise.race([
+        core.close().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000).unref()),
+      ]);
+      if (!closed) console.warn('e2e worker: core.close() did not finish within 20 s');
     },
     { scope: 'worker' },
   ],
