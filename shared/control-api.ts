@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionStatsSchema } from './drift-schemas';
 import { auditEntrySchema, deploymentSchema } from './service-contract';
 
 /**
@@ -36,24 +37,7 @@ export const evidenceSchema = z.object({
   rows: z.number(),
   older: z.string().nullable(),
   newer: z.string().nullable(),
-  versions: z.array(
-    z.object({
-      version: z.string(),
-      traffic: z.number(),
-      requests: z.number(),
-      judged: z.number(),
-      judgeMean: z.number().nullable(),
-      judgeLow: z.number().nullable(),
-      judgeHigh: z.number().nullable(),
-      errorRate: z.number().nullable(),
-      refusalRate: z.number().nullable(),
-      formatOkRate: z.number().nullable(),
-      latencyP50: z.number().nullable(),
-      latencyP95: z.number().nullable(),
-      firstSeen: z.string().nullable(),
-      lastSeen: z.string().nullable(),
-    }),
-  ),
+  versions: z.array(versionStatsSchema.extend({ version: z.string(), traffic: z.number() })),
   alerts: z.array(sloAlertSchema),
   topSlices: z.array(
     z.object({

@@ -1,4 +1,5 @@
 import type { DriftAxis, DriftReportView, SliceRow } from '../../shared/drift-schemas';
+import { sliceLabel } from '../../shared/slice-label';
 
 /** Which slices the Slices table shows, and in what order: pure, so it is tested without a page. */
 
@@ -19,9 +20,8 @@ export interface SliceFilter {
 
 export const defaultFilter: SliceFilter = { axis: 'any', dimension: '', text: '', hideSmall: true, hideSamePairs: true, onlySignificant: false, sort: 'score' };
 
-/** "route=search × locale=de", or "all requests". */
 export function sliceName(s: Pick<SliceRow, 'dims'>): string {
-  return s.dims.length ? s.dims.map((d) => `${d.dimension}=${d.value ?? '(null)'}`).join(' × ') : 'all requests';
+  return sliceLabel(s.dims);
 }
 
 const axisPsi = (s: SliceRow, axis: DriftAxis) => s.axes[axis]?.psi ?? -1;

@@ -1,14 +1,4 @@
-/** mulberry32: a small, fast, seedable PRNG; every simulated record is reproducible from its seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../shared/mulberry32';
 
 /** Mixes a seed with a sequence number into an independent stream (splitmix-style). */
 export function streamFor(seed: number, n: number): () => number {

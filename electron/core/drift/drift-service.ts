@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriftQuery, DriftReportView, OverviewView, SliceDetail, Sparklines } from '../../../shared/drift-schemas';
 import { LoupeError } from '../../../shared/errors';
+import { sliceLabel } from '../../../shared/slice-label';
 import type { RoleMapping } from '../../../shared/roles';
 import { queryOne } from '../db/duckdb';
 import { versionStats } from '../overview/version-stats';
@@ -11,10 +12,10 @@ import { WS } from '../workspace/layout';
 import type { WorkspaceSession } from '../workspace/workspace-session';
 import { prepareDrift, scoreDrift, type PreparedDrift } from './engine';
 import type { DriftSource } from './relation';
-import { reportView } from './report-view';
+import { reportView, sliceRow } from './report-view';
 import { sliceTimeline, sliceRequests } from './slice-detail';
 import { sliceSparklines } from './slice-sparklines';
-import type { DriftReport, SliceDim, SliceDrift } from './types';
+import type { DriftReport, SliceDrift } from './types';
 import { sqlTimestamp } from './windows';
 
 type Progress = (label: string, done: number, total: number | null) => void;
@@ -75,11 +76,12 @@ export class DriftService {
       const { source, roles } = this.source();
       const features = Object.values(slice.axes).flatMap((a) =>
         (a?.features ?? []).map((f) => {
-          const labels = report.features.find((x) => x.id === f.feature)?.bins.labels ?? [];
+          const info = report.features.find((x) => x.id === f.feature);
+          const labels = info?.bins.labels ?? [];
           return {
             id: f.feature,
             axis: f.axis,
-            label: report.features.find((x) => x.id === f.feature)?.label ?? f.feature,
+            label: info?.label ?? f.feature,
             status: f.status,
             psi: f.psi,
             kl: f.kl,
@@ -105,7 +107,7 @@ export class DriftService {
       const versionChanges = versionMarkers(timeline.hours);
       const rows = await sliceRequests(this.conn, source, report.windows, slice.dims, { window: 'current', limit: nRequests, order: 'judge_asc' });
       return {
-        slice: reportView({ ...report, slices: [], alerts: [], judge: null, overall: slice }, true).overall,
+        slice: sliceRow(slice),
         windows: report.windows,
         features,
         hours,
@@ -202,11 +204,6 @@ export class DriftService {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** "route=search × locale=de", the triage queue's slice notation. */
-export function sliceLabel(dims: SliceDim[]): string {
-  return dims.length ? dims.map((d) => `${d.dimension}=${d.value ?? '(null)'}`).join(' × ') : 'all requests';
 }
 
 function decodeSliceId(id: string): string {

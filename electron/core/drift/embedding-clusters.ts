@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, queryRows, quoteIdent, quoteLiteral } from '../db/duckdb';
 import { refSql, refType, roleRef, roleSql, timestampSql, type ResolvedSource } from './relation';
 import { sqlTimestamp, type TimeWindow } from './windows';
+import { mulberry32 } from '../../../shared/mulberry32';
 
 /**
  * Input drift on embeddings: the baseline's embeddings are clustered, and the input axis is
@@ -61,18 +62,6 @@ export interface ClusterAssignments {
 export const DEFAULT_K = 8;
 export const DEFAULT_SAMPLE_SIZE = 20_000;
 export const DEFAULT_SEED = 42;
-
-/** Seeded PRNG: mulberry32. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalize(v: readonly number[]): number[] {
   let s = 0;

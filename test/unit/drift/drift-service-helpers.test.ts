@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pooledJudge, sliceLabel, versionMarkers } from '../../../electron/core/drift/drift-service';
+import { pooledJudge, versionMarkers } from '../../../electron/core/drift/drift-service';
+import { sliceLabel } from '../../../shared/slice-label';
 
 describe('the slice detail helpers', () => {
   it('pools hourly judge means and sds into the exact mean and sample sd', () => {

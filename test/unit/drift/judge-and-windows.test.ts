@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { judgeStats, judgeThreshold } from '../../../electron/core/drift/judge-monitor';
 import { defaultWindows, parseWindow } from '../../../electron/core/drift/windows';
-import { sphericalKMeans, mulberry32 } from '../../../electron/core/drift/embedding-clusters';
+import { sphericalKMeans } from '../../../electron/core/drift/embedding-clusters';
+import { mulberry32 } from '../../../shared/mulberry32';
 import { sliceSets, trafficShare } from '../../../electron/core/drift/slices';
 
 describe('the 2σ judge rule', () => {
