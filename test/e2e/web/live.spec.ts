@@ -43,5 +43,8 @@ test('the Live view shows the stream rate and raises the judge alert for the reg
   // The notification opens the deployment it is about.
   await alert.getByRole('button', { name: /Open deployment assistant/ }).click();
   await expect(app.getByRole('heading', { name: 'Deployments', level: 1 })).toBeVisible();
+  // The view computes its evidence on the core's connection; let it finish, so the next test's
+  // calls do not queue behind it.
+  await expect(app.getByRole('region', { name: 'Evidence' }).or(app.locator('.error-note')).first()).toBeVisible({ timeout: 120_000 });
   await h.tailStop({});
 });
