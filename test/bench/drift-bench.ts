@@ -13,7 +13,8 @@ import { AXES, type Axis } from '../../electron/core/drift/axes';
 import { prepareDrift, runDrift, type DriftReport } from '../../electron/core/drift/engine';
 import { defaultLogSchemaV1Roles } from '../../electron/core/drift/log-schema-roles';
 import { sliceRequests, sliceTimeline } from '../../electron/core/drift/slice-detail';
-import { assembleSlices, sliceHistograms, sliceSupport, type FeatureCountsInput } from '../../electron/core/drift/slices';
+import { sliceHistograms, sliceSupport } from '../../electron/core/drift/slice-counts';
+import { assembleSlices, type FeatureCountsInput } from '../../electron/core/drift/slices';
 import { sqlTimestamp } from '../../electron/core/drift/windows';
 import { tempDir } from '../support/make-parquet';
 import { writeDriftData } from '../integration/drift/drift-data';
@@ -62,20 +63,20 @@ console.log(`top: ${AXES.map((a) => `${a} ${warm.top[a]?.[0]}`).join(', ')}  (${
 
 // Slices per axis from the frame: the GROUPING SETS count pass(es) + PSI/KL/JS/chi² in TS.
 const { frame } = await prepareDrift(conn, source);
-console.log(`frame: ${frame.rows.toLocaleString('en-US')} rows, dimension key packed in ${frame.packed?.bits ?? '—'} bits`);
+console.log(`frame: ${frame.rows.toLocaleString('en-US')} rows, ${frame.groups.toLocaleString('en-US')} distinct dimension tuples`);
 const supportTimes = await timeRuns(5, async () => {
-  await sliceSupport(conn, frame);
+  sliceSupport(frame);
 });
-const support = await sliceSupport(conn, frame);
+const support = sliceSupport(frame);
 const scoring = { minSupport: 100, alpha: 0.01, fill: 'loupe' as const, includeCounts: true };
 const ours: Record<string, number> = {};
 console.log(`\nwarm slices from the drift frame (median of 5):`);
 console.log(`  support + judge means (shared by all axes): ${ms(median(supportTimes))}`);
 for (const axis of AXES) {
-  const feats = warm.features.map((f, i) => ({ ...f, col: `f${i}` })).filter((f) => f.axis === axis);
+  const feats = warm.features.map((f, i) => ({ ...f, index: i })).filter((f) => f.axis === axis);
   const times = await timeRuns(5, async () => {
     const counts: FeatureCountsInput[] = [];
-    for (const f of feats) counts.push({ id: f.id, axis, nBins: f.bins.labels.length, histograms: await sliceHistograms(conn, frame, f.col, f.bins.labels.length) });
+    for (const f of feats) counts.push({ id: f.id, axis, nBins: f.bins.labels.length, histograms: sliceHistograms(frame, f.index, f.bins.labels.length) });
     assembleSlices(support, counts, () => [], scoring);
   });
   ours[axis] = median(times);

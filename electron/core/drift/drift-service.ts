@@ -174,7 +174,6 @@ export class DriftService {
         bins: settled.bins,
         binning: settled.binning,
         clusters: { cacheSchema: WS },
-        frameTable: 'loupe_drift_frame_app',
       });
     }
     progress?.('Scoring every slice', 1, 2);

@@ -14,14 +14,15 @@ import {
   MAX_CATEGORIES,
   MAX_DIMENSION_VALUES,
   type Dictionary,
+  type DriftFrame,
   type FeatureBins,
-  type FrameLayout,
   type WindowedSql,
 } from './frame';
 import { judgeMonitor, type JudgeMonitorOptions, type JudgeMonitorReport } from './judge-monitor';
 import type { FillRule } from './metrics';
 import { describeSource, refName, refSql, roleRef, roleSql, SqlParams, timestampSql, type DriftSource, type ResolvedSource } from './relation';
-import { assembleSlices, featureDrift, rankOnAxis, sliceHistograms, sliceSupport, type FeatureCountsInput } from './slices';
+import { sliceHistograms, sliceSupport } from './slice-counts';
+import { assembleSlices, featureDrift, rankOnAxis, type FeatureCountsInput } from './slices';
 import type { DriftReport, FeatureDrift, FeatureInfo, SliceDim } from './types';
 import { defaultWindows, checkWindows, sqlTimestamp, type DriftWindows } from './windows';
 
@@ -41,8 +42,6 @@ export interface DriftOptions {
   judge?: JudgeMonitorOptions & { by?: ColumnRef };
   /** Include per-slice bin counts (for slice detail charts). Default true. */
   includeCounts?: boolean;
-  /** Name of the temp table holding the frame (default loupe_drift_frame). */
-  frameTable?: string;
 }
 
 export const DEFAULT_MIN_SUPPORT = 100;
@@ -66,7 +65,7 @@ export interface PreparedDrift {
   windows: DriftWindows;
   features: FeatureDef[];
   featureBins: FeatureBins[];
-  frame: FrameLayout;
+  frame: DriftFrame;
   dimNames: string[];
   dimDicts: Dictionary[];
   binning: BinningRule;
@@ -147,7 +146,6 @@ export async function prepareDrift(conn: DuckDBConnection, source: DriftSource, 
   t = now();
   const frame = await materializeFrame(
     conn,
-    opts.frameTable ?? 'loupe_drift_frame',
     windowed,
     { dims: dims.map((_, i) => `v${i}`), features: frameInputs.map((f, i) => ({ col: f.col, bins: featureBins[i] })), judgeCol: 'jv' },
     dimDicts,
@@ -172,7 +170,7 @@ export async function scoreDrift(conn: DuckDBConnection, prepared: PreparedDrift
     includeCounts: opts.includeCounts ?? true,
   };
   let t = now();
-  const support = await sliceSupport(conn, frame);
+  const support = sliceSupport(frame);
   timings.support = now() - t;
   const counts: FeatureCountsInput[] = [];
   for (const axis of AXES) {
@@ -180,7 +178,7 @@ export async function scoreDrift(conn: DuckDBConnection, prepared: PreparedDrift
     for (const [i, f] of features.entries()) {
       if (f.axis !== axis) continue;
       const nBins = featureBins[i].labels.length;
-      counts.push({ id: f.id, axis, nBins, histograms: await sliceHistograms(conn, frame, `f${i}`, nBins) });
+      counts.push({ id: f.id, axis, nBins, histograms: sliceHistograms(frame, i, nBins) });
     }
     timings[`axis_${axis}`] = now() - t;
   }
@@ -319,9 +317,9 @@ export async function compareColumn(
     const [dict] = await computeDictionaries(conn, windowed, [{ col: 'x0', cap: 255, dropNull: binning === 'evidently' }]);
     bins = categoricalBins(dict, binning !== 'evidently');
   } else bins = numeric.get(column) as FeatureBins;
-  const frame = await materializeFrame(conn, 'loupe_psi_frame', windowed, { dims: [], features: [{ col: 'x0', bins }] }, []);
+  const frame = await materializeFrame(conn, windowed, { dims: [], features: [{ col: 'x0', bins }] }, []);
   const nBins = bins.labels.length;
-  const hist = await sliceHistograms(conn, frame, 'f0', nBins);
+  const hist = sliceHistograms(frame, 0, nBins);
   const totals = await queryOne<{ nb: number; nc: number; xb: number; xc: number }>(
     conn,
     `SELECT count(*) FILTER (WHERE w = 0) AS nb, count(*) FILTER (WHERE w = 1) AS nc,

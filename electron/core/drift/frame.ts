@@ -13,14 +13,13 @@ import {
   type BinningRule,
   type NumericBinning,
 } from './binning';
+import { readColumns } from '../db/read-columns';
+import { denseGroups } from './dense-groups';
 import { SqlParams } from './relation';
 
 /**
- * The drift frame: one compact row per request in either window, built once per run so that
- * every slice query afterwards scans small integers only —
- *
- *   w UTINYINT (0 baseline, 1 current), d0…dn UTINYINT (dimension value codes),
- *   f0…fm UTINYINT (feature bin / category codes, NULL = no value), jv FLOAT (judge score).
+ * The drift frame (DriftFrame below): every request in either window coded into small integers
+ * once per run, so that every slice count afterwards is a loop over typed arrays.
  *
  * Codes come from dictionaries built in one GROUPING SETS pass over the windowed source; a
  * dimension keeps its 50 most frequent values (the rest become "(other)"), a categorical
@@ -144,18 +143,31 @@ export async function computeDictionaries(
 }
 
 /**
- * Where the frame is and how its dimension codes are packed: dk = Σ d_i · stride_i, so one
- * integer column (plus w and a bin) keys the base aggregation. DuckDB then uses a perfect hash
- * table (no hashing, no collisions) when the key ranges fit in ~24 bits — 3–4× faster than
- * grouping the separate code columns.
+ * The drift frame, held in the core as typed arrays — one entry per request in either window:
+ *
+ *   gw[r]          group · 2 + window (0 baseline, 1 current); a group is one distinct tuple
+ *                  of dimension codes, its codes in groupCodes[group · nDims + i]
+ *   features[f][r] the bin or category code of feature f, NO_VALUE when it has none
+ *   judge[r]       the judge score, NaN when not judged
+ *
+ * Every slice count is then a tight loop over these arrays (slice-counts.ts): DuckDB's hash
+ * aggregation of the same 10M-row frame took ~0.7 s per feature on this 2-core machine, the
+ * loop takes a few tens of milliseconds. About 13 bytes per row (130 MB at 10M rows).
  */
-export interface FrameLayout {
-  table: string;
-  nDims: number;
+export interface DriftFrame {
   rows: number;
-  /** null when the product of the dimension cardinalities is too large to pack. */
-  packed: { cards: number[]; strides: number[]; bits: number } | null;
+  nDims: number;
+  /** Dictionary size per dimension: codes of dimension i are 0 … cards[i] − 1. */
+  cards: number[];
+  groups: number;
+  groupCodes: Uint8Array;
+  gw: Uint32Array;
+  features: Uint8Array[];
+  judge: Float32Array;
 }
+
+/** Feature code of a row without a value (bins and category codes stay below it). */
+export const NO_VALUE = 255;
 
 export interface FrameSpec {
   dims: string[];
@@ -163,80 +175,86 @@ export interface FrameSpec {
   judgeCol?: string;
 }
 
+let dictTables = 0;
+
 /**
- * Materialises the frame table from the windowed source. Dimension and category codes are
- * looked up by joining small dictionary tables (hash joins against a few dozen rows).
+ * Codes the windowed source in DuckDB (dimension and category codes by joining small dictionary
+ * tables, numeric bins by a CASE on bound cut points) and reads the result into the frame.
  */
 export async function materializeFrame(
   conn: DuckDBConnection,
-  table: string,
   windowed: WindowedSql,
   spec: FrameSpec,
   dimDicts: Dictionary[],
-): Promise<FrameLayout> {
-  const dictTable = `${table}_dict`;
+): Promise<DriftFrame> {
+  // A table per call: a workspace's drift run and a `psi` comparison may share the connection.
+  const dictTable = `loupe_frame_dict_${++dictTables}`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(dictTable)} (col INTEGER, value VARCHAR, code UTINYINT)`);
-  const coded: Array<{ col: string; dict: Dictionary; dropNull: boolean }> = [
-    ...spec.dims.map((col, i) => ({ col, dict: dimDicts[i], dropNull: false })),
-  ];
-  const featureCols: string[] = [];
-  const p = new SqlParams();
-  const inner = windowed(p);
-  const joins: string[] = [];
+  try {
+    const coded: Array<{ col: string; dict: Dictionary; dropNull: boolean }> = [
+      ...spec.dims.map((col, i) => ({ col, dict: dimDicts[i], dropNull: false })),
+    ];
+    const featureCols: string[] = [];
+    const p = new SqlParams();
+    const inner = windowed(p);
+    const joins: string[] = [];
 
-  const codeOf = (col: string, dict: Dictionary, dropNull: boolean): string => {
-    const idx = coded.findIndex((c) => c.col === col && c.dict === dict);
-    const j = `k${idx}`;
-    joins.push(
-      `LEFT JOIN (SELECT value, code FROM ${quoteIdent(dictTable)} WHERE col = ${idx}) ${j} ON ${j}.value IS NOT DISTINCT FROM CAST(x.${quoteIdent(col)} AS VARCHAR)`,
-    );
-    const other = dict.capped ? dict.values.length - 1 : null;
-    const missing = dropNull ? `CASE WHEN x.${quoteIdent(col)} IS NULL THEN NULL ELSE ${other ?? 'NULL'} END` : `${other ?? 'NULL'}`;
-    return `CAST(coalesce(${j}.code, ${missing}) AS UTINYINT)`;
-  };
+    const codeOf = (col: string, dict: Dictionary, dropNull: boolean): string => {
+      const idx = coded.findIndex((c) => c.col === col && c.dict === dict);
+      const j = `k${idx}`;
+      joins.push(
+        `LEFT JOIN (SELECT value, code FROM ${quoteIdent(dictTable)} WHERE col = ${idx}) ${j} ON ${j}.value IS NOT DISTINCT FROM CAST(x.${quoteIdent(col)} AS VARCHAR)`,
+      );
+      const other = dict.capped ? dict.values.length - 1 : null;
+      const missing = dropNull ? `CASE WHEN x.${quoteIdent(col)} IS NULL THEN NULL ELSE ${other ?? 'NULL'} END` : `${other ?? 'NULL'}`;
+      return `coalesce(${j}.code, ${missing})`;
+    };
 
-  const dimSql = spec.dims.map((col, i) => `${codeOf(col, dimDicts[i], false)} AS d${i}`);
-  spec.features.forEach((f, i) => {
-    if (f.bins.kind === 'categorical') {
-      const dict: Dictionary = { values: f.bins.categories, capped: f.bins.categories[f.bins.categories.length - 1] === OTHER };
-      coded.push({ col: f.col, dict, dropNull: !f.bins.nullsAsCategory });
-      featureCols.push(`${codeOf(f.col, dict, !f.bins.nullsAsCategory)} AS f${i}`);
-    } else {
-      featureCols.push(`CAST(${binCaseSql(`x.${quoteIdent(f.col)}`, f.bins.cuts, (v) => p.bind(v))} AS UTINYINT) AS f${i}`);
+    // Every dimension value is in its dictionary (or is "(other)"), so dimension codes are never NULL.
+    const dimSql = spec.dims.map((col, i) => `CAST(${codeOf(col, dimDicts[i], false)} AS UTINYINT) AS d${i}`);
+    spec.features.forEach((f, i) => {
+      if (f.bins.kind === 'categorical') {
+        if (f.bins.categories.length >= NO_VALUE) throw new Error(`feature ${f.col}: ${f.bins.categories.length} categories, at most ${NO_VALUE - 1}`);
+        const dict: Dictionary = { values: f.bins.categories, capped: f.bins.categories[f.bins.categories.length - 1] === OTHER };
+        coded.push({ col: f.col, dict, dropNull: !f.bins.nullsAsCategory });
+        featureCols.push(`CAST(coalesce(${codeOf(f.col, dict, !f.bins.nullsAsCategory)}, ${NO_VALUE}) AS UTINYINT) AS f${i}`);
+      } else {
+        featureCols.push(`CAST(coalesce(${binCaseSql(`x.${quoteIdent(f.col)}`, f.bins.cuts, (v) => p.bind(v))}, ${NO_VALUE}) AS UTINYINT) AS f${i}`);
+      }
+    });
+
+    // Dictionary rows (values come from the data: inserted as bound parameters).
+    for (const [idx, c] of coded.entries()) {
+      const values = c.dict.values;
+      for (let code = 0; code < values.length; code++) {
+        if (c.dict.capped && code === values.length - 1) continue;
+        await conn.run(`INSERT INTO ${quoteIdent(dictTable)} VALUES ($1, $2, $3)`, [idx, values[code], code]);
+      }
     }
-  });
 
-  // Dictionary rows (values come from the data: inserted as bound parameters).
-  for (const [idx, c] of coded.entries()) {
-    const values = c.dict.values;
-    for (let code = 0; code < values.length; code++) {
-      if (c.dict.capped && code === values.length - 1) continue;
-      await conn.run(`INSERT INTO ${quoteIdent(dictTable)} VALUES ($1, $2, $3)`, [idx, values[code], code]);
-    }
+    const judge = spec.judgeCol ? `coalesce(CAST(x.${quoteIdent(spec.judgeCol)} AS FLOAT), 'NaN'::FLOAT)` : `'NaN'::FLOAT`;
+    const select = [`CAST(x.w AS UTINYINT) AS w`, ...dimSql, ...featureCols, `${judge} AS jv`];
+    const kinds = [...select.slice(0, -1).map(() => 'u8' as const), 'f32' as const];
+    const { rows, columns } = await readColumns(conn, `SELECT ${select.join(', ')} FROM (${inner}) x ${joins.join(' ')}`, kinds, p.values);
+    const w = columns[0] as Uint8Array;
+    const dimCodes = columns.slice(1, 1 + spec.dims.length) as Uint8Array[];
+    const cards = dimDicts.map((d) => Math.max(1, d.values.length));
+    const { groups, groupCodes, groupOf } = denseGroups(dimCodes, cards, rows);
+    const gw = groupOf;
+    for (let r = 0; r < rows; r++) gw[r] = groupOf[r] * 2 + w[r];
+    return {
+      rows,
+      nDims: spec.dims.length,
+      cards,
+      groups,
+      groupCodes,
+      gw,
+      features: columns.slice(1 + spec.dims.length, -1) as Uint8Array[],
+      judge: columns[columns.length - 1] as Float32Array,
+    };
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(dictTable)}`);
   }
-
-  // Packed dimension key (see FrameLayout).
-  const cards = dimDicts.map((d) => Math.max(1, d.values.length));
-  const product = cards.reduce((a, b) => a * b, 1);
-  let packed: FrameLayout['packed'] = null;
-  let dkSql = '';
-  if (spec.dims.length > 0 && product < 2 ** 52) {
-    const strides = cards.map((_, i) => cards.slice(i + 1).reduce((a, b) => a * b, 1));
-    const type = product <= 2 ** 32 ? 'UINTEGER' : 'UBIGINT';
-    dkSql = `, CAST(${strides.map((st, i) => `CAST(d${i} AS ${type}) * ${st}`).join(' + ')} AS ${type}) AS dk`;
-    packed = { cards, strides, bits: Math.ceil(Math.log2(product + 1)) };
-  }
-  const judge = spec.judgeCol ? `, CAST(x.${quoteIdent(spec.judgeCol)} AS FLOAT) AS jv` : ', CAST(NULL AS FLOAT) AS jv';
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS
-     SELECT *${dkSql} FROM (
-       SELECT CAST(x.w AS UTINYINT) AS w${dimSql.length ? ', ' + dimSql.join(', ') : ''}${featureCols.length ? ', ' + featureCols.join(', ') : ''}${judge}
-         FROM (${inner}) x
-         ${joins.join('\n         ')})`,
-    p.values,
-  );
-  const n = await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${quoteIdent(table)}`);
-  return { table, nDims: spec.dims.length, rows: Number(n?.n ?? 0), packed };
 }
 
 export function categoricalBins(dict: Dictionary, nullsAsCategory: boolean): FeatureBins {

@@ -1,168 +1,13 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, quoteIdent } from '../db/duckdb';
 import type { Axis } from './axes';
-import type { FrameLayout } from './frame';
 import { compareCounts, driftLevel, expectedNoisePsi, type FillRule } from './metrics';
 import { chiSquareTest } from './significance';
+import type { SliceHistogram, SliceSupport } from './slice-counts';
 import type { AxisDrift, FeatureDrift, SliceDim, SliceDrift, SliceStatus } from './types';
 
 /**
- * Slices: all rows, every value of every dimension, and every pair of values of every pair
- * of dimensions. Counts come from the drift frame in one scan per feature:
- *
- *   1. base   = GROUP BY (d0 … dn, w, bin)         — one pass over the frame, small result
- *   2. slices = GROUPING SETS ((w, bin), (d_i, w, bin), (d_i, d_j, w, bin)) over base
- *
- * The second step rolls the (at most a few hundred thousand) base rows up into every slice, so
- * the cost is one aggregation of the frame instead of 1 + n + n(n−1)/2 of them. The base step
- * groups by the packed dimension key dk (frame.ts) with DuckDB's perfect hash aggregation
- * allowed up to 24 key bits, and the rollup unpacks d_i = (dk // stride_i) % card_i. PSI, KL, JS and the
- * chi-square test then run in TypeScript over the small count table.
+ * Scoring the slices: PSI, KL, JS and the chi-square test of every slice's bin counts (from
+ * slice-counts.ts), significance per feature, the ranking score and each axis's summary.
  */
-
-/** Grouping sets as lists of dimension indexes: [], [i], [i, j]. */
-export function sliceSets(nDims: number): number[][] {
-  const sets: number[][] = [[]];
-  for (let i = 0; i < nDims; i++) sets.push([i]);
-  for (let i = 0; i < nDims; i++) for (let j = i + 1; j < nDims; j++) sets.push([i, j]);
-  return sets;
-}
-
-/** Canonical key of a slice from its (dimension index, code) pairs. */
-export function codeKey(pairs: Array<[number, number]>): string {
-  return pairs.map(([d, c]) => `${d}:${c}`).join('|');
-}
-
-function groupingSql(nDims: number, extra: string[]): { select: string; sets: string } {
-  const dims = Array.from({ length: nDims }, (_, i) => `d${i}`);
-  const sets = sliceSets(nDims).map((s) => `(${[...s.map((i) => dims[i]), ...extra].join(', ')})`).join(', ');
-  const select = nDims > 0 ? `GROUPING(${dims.join(', ')}) AS g, ${dims.join(', ')}` : '0 AS g';
-  return { select, sets };
-}
-
-/** Decodes a result row's grouping bitmask into the slice key. */
-function rowKey(row: Record<string, unknown>, nDims: number): string {
-  const g = Number(row.g);
-  const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < nDims; i++) {
-    // GROUPING(d0 … d(n−1)): bit (n−1−i) is set when d_i is rolled up (not part of the set).
-    if (((g >> (nDims - 1 - i)) & 1) === 0) pairs.push([i, Number(row[`d${i}`])]);
-  }
-  return codeKey(pairs);
-}
-
-export interface SliceSupport {
-  baseline: number;
-  current: number;
-  judgedBaseline: number;
-  judgedCurrent: number;
-  judgeSumBaseline: number;
-  judgeSumCurrent: number;
-}
-
-/** Rows and judge sums per slice and window. */
-export async function sliceSupport(conn: DuckDBConnection, frame: FrameLayout): Promise<Map<string, SliceSupport>> {
-  const { select, sets } = groupingSql(frame.nDims, ['w']);
-  const rows = await withPerfectHash(conn, frame, 1, () =>
-    queryRows(
-      conn,
-      `WITH base AS (
-         SELECT ${baseKeys(frame)}, w, count(*) AS n, count(jv) AS nj, sum(jv) AS sj
-           FROM ${quoteIdent(frame.table)} GROUP BY ALL),
-       u AS (SELECT ${unpacked(frame)}, w, n, nj, sj FROM base)
-       SELECT ${select}, w, sum(n) AS n, sum(nj) AS nj, sum(sj) AS sj
-         FROM u GROUP BY GROUPING SETS (${sets})`,
-    ),
-  );
-  const out = new Map<string, SliceSupport>();
-  for (const r of rows) {
-    const key = rowKey(r, frame.nDims);
-    let s = out.get(key);
-    if (!s) out.set(key, (s = { baseline: 0, current: 0, judgedBaseline: 0, judgedCurrent: 0, judgeSumBaseline: 0, judgeSumCurrent: 0 }));
-    if (Number(r.w) === 0) {
-      s.baseline = Number(r.n);
-      s.judgedBaseline = Number(r.nj);
-      s.judgeSumBaseline = Number(r.sj ?? 0);
-    } else {
-      s.current = Number(r.n);
-      s.judgedCurrent = Number(r.nj);
-      s.judgeSumCurrent = Number(r.sj ?? 0);
-    }
-  }
-  return out;
-}
-
-/** Base grouping columns: the packed key, or the code columns when not packed. */
-function baseKeys(frame: FrameLayout): string {
-  if (frame.packed) return 'dk';
-  return Array.from({ length: frame.nDims }, (_, i) => `d${i}`).join(', ') || 'w AS _none';
-}
-
-/** d0 … dn from the base rows (unpacking dk when packed). */
-function unpacked(frame: FrameLayout): string {
-  if (frame.nDims === 0) return '0 AS _none';
-  if (!frame.packed) return Array.from({ length: frame.nDims }, (_, i) => `d${i}`).join(', ');
-  const { cards, strides } = frame.packed;
-  return cards.map((c, i) => `CAST((dk // ${strides[i]}) % ${c} AS UTINYINT) AS d${i}`).join(', ');
-}
-
-const MAX_PERFECT_HASH_BITS = 24;
-
-/**
- * Lets DuckDB use a perfect hash table for the base aggregation when the key ranges (dk, w and
- * the bin) fit in 24 bits (at most 16M slots) and the frame has at least two rows per slot
- * (allocating the table costs more than it saves on small frames), then restores the
- * connection's setting.
- */
-async function withPerfectHash<T>(conn: DuckDBConnection, frame: FrameLayout, extraBits: number, body: () => Promise<T>): Promise<T> {
-  const bits = (frame.packed?.bits ?? 64) + extraBits + 1;
-  if (bits > MAX_PERFECT_HASH_BITS || 2 ** bits > frame.rows / 2) return body();
-  const before = await queryRows<{ v: number }>(conn, `SELECT CAST(current_setting('perfect_ht_threshold') AS INTEGER) AS v`).catch(() => []);
-  if (before.length === 0) return body();
-  await conn.run(`SET perfect_ht_threshold = ${Math.max(bits, Number(before[0].v))}`);
-  try {
-    return await body();
-  } finally {
-    await conn.run(`SET perfect_ht_threshold = ${Number(before[0].v)}`);
-  }
-}
-
-export interface SliceHistogram {
-  baseline: number[];
-  current: number[];
-}
-
-/** Bin counts of one feature column (f<i>) per slice and window: one scan of the frame. */
-export async function sliceHistograms(
-  conn: DuckDBConnection,
-  frame: FrameLayout,
-  featureCol: string,
-  nBins: number,
-): Promise<Map<string, SliceHistogram>> {
-  const { select, sets } = groupingSql(frame.nDims, ['w', 'b']);
-  const f = quoteIdent(featureCol);
-  const rows = await withPerfectHash(conn, frame, 1 + Math.ceil(Math.log2(nBins + 1)), () =>
-    queryRows(
-      conn,
-      `WITH base AS (
-         SELECT ${baseKeys(frame)}, w, ${f} AS b, count(*) AS n
-           FROM ${quoteIdent(frame.table)} WHERE ${f} IS NOT NULL GROUP BY ALL),
-       u AS (SELECT ${unpacked(frame)}, w, b, n FROM base)
-       SELECT ${select}, w, b, sum(n) AS n
-         FROM u GROUP BY GROUPING SETS (${sets})`,
-    ),
-  );
-  const out = new Map<string, SliceHistogram>();
-  for (const r of rows) {
-    const key = rowKey(r, frame.nDims);
-    let h = out.get(key);
-    if (!h) out.set(key, (h = { baseline: new Array(nBins).fill(0), current: new Array(nBins).fill(0) }));
-    const b = Number(r.b);
-    if (b >= nBins) continue;
-    (Number(r.w) === 0 ? h.baseline : h.current)[b] = Number(r.n);
-  }
-  return out;
-}
 
 export interface FeatureCountsInput {
   id: string;
@@ -211,7 +56,7 @@ export function featureDrift(
     significant: false,
     meetsSupport: Math.min(nB, nC) >= opts.minSupport,
     level: driftLevel(m?.psi ?? null),
-    score: effect * trafficShare(nB, nC, totals),
+    score: effect * Math.sqrt(trafficShare(nB, nC, totals)),
   };
   if (opts.includeCounts) {
     fd.baselineCounts = baseline;
@@ -222,9 +67,13 @@ export function featureDrift(
 
 /**
  * The slice's share of the feature's rows: min(n_b / N_b, n_c / N_c) (1 without totals).
- * The ranking score is max(0, PSI − E[PSI | no drift]) × this share — "drift mass": a slice
- * that holds the whole change outranks its sub-slices (same PSI, smaller share) and its
- * parents (diluted PSI), and chance PSI of tiny slices is both corrected and down-weighted.
+ * The ranking score is max(0, PSI − E[PSI | no drift]) × √share. A change confined to a slice
+ * of share s with PSI P shows in a parent of share S ⊃ s at most about diluted, P·s/S (exactly
+ * so when it moves rows into categories only that slice has): the parent scores P·s/√S < P·√s,
+ * a sub-slice of share s′ < s with the same P scores P·√s′ < P·√s — the slice holding the whole
+ * change ranks first. (Weighting by the share itself, "drift mass", ties the parent in that
+ * case: the default scenario's format break on route=sql scored 0.1140 against its deployment's
+ * 0.1142.) Chance PSI of tiny slices is both corrected and down-weighted.
  */
 export function trafficShare(nB: number, nC: number, totals?: { baseline: number; current: number }): number {
   if (!totals) return 1;

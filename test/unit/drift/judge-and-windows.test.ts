@@ -3,7 +3,8 @@ import { judgeStats, judgeThreshold } from '../../../electron/core/drift/judge-m
 import { defaultWindows, parseWindow } from '../../../electron/core/drift/windows';
 import { sphericalKMeans } from '../../../electron/core/drift/embedding-clusters';
 import { mulberry32 } from '../../../shared/mulberry32';
-import { sliceSets, trafficShare } from '../../../electron/core/drift/slices';
+import { sliceSets } from '../../../electron/core/drift/slice-counts';
+import { trafficShare } from '../../../electron/core/drift/slices';
 
 describe('the 2σ judge rule', () => {
   it('flags an hour whose mean is below baseline mean − 2 · sd / √n_hour', () => {
