@@ -14,7 +14,9 @@
  * Δ > 2·s_b/√n, i.e. n = ⌊(2·s_b/Δ)²⌋ + 1 (s_b: v2's baseline sd, as the snapshot reports it);
  * the live rule also needs n ≥ 10. Time = n / (v2's judged requests per second: rate × weight
  * × judge_sample × (1 − base_error_rate)). Prints each run and the medians over the seeds.
- *   node --import tsx test/bench/tail-judge-alert-bench.ts [SEEDS=1,2,3] [LEAD_S=30]
+ * DROP replaces the fixture's drop of 0.3 — which a single judged request shows (n = 1, below
+ * the rule's floor of 10) — e.g. 0.06 for a drop that takes ~15 judged requests to see.
+ *   node --import tsx test/bench/tail-judge-alert-bench.ts [SEEDS=1,2,3] [LEAD_S=30] [DROP]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +37,9 @@ import { median } from './stats';
 const SEEDS = (process.argv[2] ?? '1,2,3').split(',').map(Number);
 const LEAD_S = Number(process.argv[3] ?? 30);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const base = await loadScenario(path.join(root, 'test/fixtures/scenarios/live-judge-regression.yaml'));
+const fixture = await loadScenario(path.join(root, 'test/fixtures/scenarios/live-judge-regression.yaml'));
+const DROP = process.argv[4] ? Number(process.argv[4]) : null;
+const base = DROP === null ? fixture : { ...fixture, incidents: fixture.incidents.map((i) => (i.kind === 'quality_regression' ? { ...i, judge_drop: DROP } : i)) };
 const incident = base.incidents.find((i) => i.kind === 'quality_regression')!;
 const drop = incident.kind === 'quality_regression' ? incident.judge_drop : NaN;
 const dropAt = Date.parse(base.start) + (6 * 60 + 10) * 60_000; // the fixture's `at: 6h10m`

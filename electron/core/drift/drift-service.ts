@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { pooledJudge } from './pooled-judge';
 import type { DriftQuery, DriftReportView, OverviewView, SliceDetail, Sparklines } from '../../../shared/drift-schemas';
 import { LoupeError } from '../../../shared/errors';
 import { sliceLabel } from '../../../shared/slice-label';
@@ -241,17 +242,6 @@ function mainVersion(versions: Record<string, number>): string | null {
   let n = -1;
   for (const [v, c] of Object.entries(versions)) if (c > n) [best, n] = [v, c];
   return best;
-}
-
-/** Exact mean and sample sd of all scores from per-hour n, mean, sd (within + between sums of squares). */
-export function pooledJudge(hours: Array<{ judged: number; judgeMean: number | null; judgeSd: number | null }>): SliceDetail['judgeBaseline'] {
-  const hs = hours.filter((h) => h.judged > 0 && h.judgeMean !== null);
-  const n = hs.reduce((s, h) => s + h.judged, 0);
-  if (n === 0) return { mean: null, sd: null, n: 0 };
-  const mean = hs.reduce((s, h) => s + h.judged * h.judgeMean!, 0) / n;
-  if (n < 2) return { mean, sd: null, n };
-  const ss = hs.reduce((s, h) => s + (h.judged - 1) * (h.judgeSd ?? 0) ** 2 + h.judged * (h.judgeMean! - mean) ** 2, 0);
-  return { mean, sd: Math.sqrt(ss / (n - 1)), n };
 }
 
 function requestSummary(roles: RoleMapping, r: Record<string, unknown>): SliceDetail['requests'][number] {

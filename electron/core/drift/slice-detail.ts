@@ -3,6 +3,7 @@ import { LoupeError } from '../../../shared/errors';
 import type { SingleRole } from '../../../shared/roles';
 import { queryRows, quoteIdent } from '../db/duckdb';
 import { OTHER } from './frame';
+import { pooledJudge } from './pooled-judge';
 import { describeSource, refName, refSql, roleSql, SqlParams, timestampSql, type DriftSource, type ResolvedSource } from './relation';
 import type { SliceDim } from './types';
 import { sqlTimestamp, type DriftWindows } from './windows';
@@ -59,14 +60,18 @@ export async function sliceTimeline(conn: DuckDBConnection, source: DriftSource,
   const ts = timestampSql(src);
   const where = sliceWhere(src, dims, p);
   const win = windowCase('t', windows, p);
+  // Both windows' span as a plain range on the timestamp, which DuckDB pushes into the scan.
+  const lo = p.bind(sqlTimestamp(windows.baseline.start < windows.current.start ? windows.baseline.start : windows.current.start));
+  const hi = p.bind(sqlTimestamp(windows.baseline.end > windows.current.end ? windows.baseline.end : windows.current.end));
   const opt = (role: SingleRole, fn: (sql: string) => string, fallback = 'NULL') => {
     const sql = roleSql(src, role);
     return sql ? fn(sql) : fallback;
   };
   const version = opt('model_version', (v) => `CAST(${v} AS VARCHAR)`, `CAST(NULL AS VARCHAR)`);
+  // Grouped by hour and version (cheaper than a histogram aggregate per hour), then merged.
   const rows = await queryRows<{
-    hour: string; win: 'baseline' | 'current'; n: number; judged: number; jm: number | null; jsd: number | null;
-    refused: number | null; fmt: number | null; versions: Array<{ key: string; value: number }> | null;
+    hour: string; win: 'baseline' | 'current'; version: string | null; n: number; judged: number; jm: number | null; jvar: number | null;
+    refused: number | null; nRefused: number; fmt: number | null; nFmt: number;
   }>(
     conn,
     `WITH x AS (
@@ -74,27 +79,36 @@ export async function sliceTimeline(conn: DuckDBConnection, source: DriftSource,
               ${opt('judge_score', (j) => `CAST(${j} AS DOUBLE)`)} AS judge,
               ${opt('refused', (r) => `CAST(CAST(${r} AS BOOLEAN) AS INTEGER)`)} AS refused,
               ${opt('format_ok', (f) => `CAST(CAST(${f} AS BOOLEAN) AS INTEGER)`)} AS fmt
-         FROM ${src.relation} s WHERE ${where}),
+         FROM ${src.relation} s WHERE ${where} AND ${ts} >= CAST(${lo} AS TIMESTAMP) AND ${ts} < CAST(${hi} AS TIMESTAMP)),
      y AS (SELECT *, ${win} AS win, date_trunc('hour', t) AS h FROM x)
-     SELECT strftime(h, '%Y-%m-%dT%H:%M:%S.000Z') AS hour, win, count(*) AS n, count(judge) AS judged,
-            avg(judge) AS jm, stddev_samp(judge) AS jsd, avg(refused) AS refused, avg(fmt) AS fmt,
-            histogram(coalesce(version, '(null)')) AS versions
-       FROM y WHERE win IS NOT NULL GROUP BY h, win ORDER BY h`,
+     SELECT strftime(h, '%Y-%m-%dT%H:%M:%S.000Z') AS hour, win, version, count(*) AS n, count(judge) AS judged,
+            avg(judge) AS jm, var_samp(judge) AS jvar, sum(refused) AS refused, count(refused) AS "nRefused",
+            sum(fmt) AS fmt, count(fmt) AS "nFmt"
+       FROM y WHERE win IS NOT NULL GROUP BY h, win, version ORDER BY h`,
     p.values,
   );
+  const hours: SliceHour[] = [];
+  const parts = new Map<SliceHour, typeof rows>();
+  for (const r of rows) {
+    let h = hours[hours.length - 1];
+    if (!h || h.hour !== r.hour || h.window !== r.win) {
+      hours.push((h = { hour: r.hour, window: r.win, n: 0, judged: 0, judgeMean: null, judgeSd: null, refusalRate: null, formatOkRate: null, versions: {} }));
+      parts.set(h, []);
+    }
+    parts.get(h)!.push(r);
+  }
+  for (const [h, rs] of parts) {
+    const judge = pooledJudge(rs.map((r) => ({ judged: r.judged, judgeMean: r.jm, judgeSd: r.jvar === null ? null : Math.sqrt(r.jvar) })));
+    const sum = (f: (r: (typeof rs)[number]) => number | null) => rs.reduce((a, r) => a + (f(r) ?? 0), 0);
+    h.n = sum((r) => r.n);
+    [h.judged, h.judgeMean, h.judgeSd] = [judge.n, judge.mean, judge.sd];
+    h.refusalRate = sum((r) => r.nRefused) ? sum((r) => r.refused) / sum((r) => r.nRefused) : null;
+    h.formatOkRate = sum((r) => r.nFmt) ? sum((r) => r.fmt) / sum((r) => r.nFmt) : null;
+    for (const r of rs) h.versions[r.version ?? '(null)'] = r.n;
+  }
   return {
     sliceId: dims.map((d) => `${encodeURIComponent(d.dimension)}=${d.value === null ? '%00' : encodeURIComponent(d.value)}`).join('&'),
-    hours: rows.map((r) => ({
-      hour: r.hour,
-      window: r.win,
-      n: r.n,
-      judged: r.judged,
-      judgeMean: r.jm,
-      judgeSd: r.jsd,
-      refusalRate: r.refused,
-      formatOkRate: r.fmt,
-      versions: Object.fromEntries((r.versions ?? []).map((e) => [e.key, Number(e.value)])),
-    })),
+    hours,
   };
 }
 

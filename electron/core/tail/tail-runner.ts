@@ -24,8 +24,12 @@ export interface TailRunOptions {
   analytics?: (conn: DuckDBConnection) => Promise<LiveAnalyticsSink>;
   writer?: Omit<TailWriterOptions, 'onCommitted'>;
   client?: Pick<TailClientOptions, 'baseMs' | 'maxMs' | 'idleTimeoutMs' | 'random'>;
-  /** How often the analytics are re-evaluated (ms). */
+  /**
+   * The analytics are re-evaluated after each committed batch, at most once per this many ms
+   * (default 250), and at least this often without events (default 2000) so alerts can clear.
+   */
   evaluateEveryMs?: number;
+  evaluateAtMostEveryMs?: number;
   /** Something changed: a caller throttles its snapshots on this. */
   onChange?: () => void;
 }
@@ -59,6 +63,8 @@ export class TailRunner {
   private pendingGap: { requested: number; oldest: number; before: number | null } | null = null;
   private evaluated: { analytics: LiveAnalyticsValue; alerts: LiveAlert[] } = { analytics: emptyAnalytics, alerts: [] };
   private evalTimer: NodeJS.Timeout | null = null;
+  private evalSoon: NodeJS.Timeout | null = null;
+  private lastEval = 0;
   /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
   done: Promise<void> = Promise.resolve();
 
@@ -80,6 +86,7 @@ export class TailRunner {
         this.duplicates += b.duplicates;
         this.rows.push(added);
         this.analytics?.observe(added);
+        this.evaluateSoon();
         this.o.onChange?.();
       },
     });
@@ -149,11 +156,23 @@ export class TailRunner {
     };
   }
 
-  /** Re-evaluates the analytics now (the timer does it every few seconds). */
+  /** Re-evaluates the analytics now (new batches and a timer do it as they come). */
   evaluate(): void {
     if (!this.analytics) return;
+    this.lastEval = Date.now();
     this.evaluated = this.analytics.evaluate();
     this.o.onChange?.();
+  }
+
+  /** An alert is seen one evaluation after its evidence is committed: evaluate new batches promptly. */
+  private evaluateSoon(): void {
+    if (this.evalSoon) return;
+    const wait = this.lastEval + (this.o.evaluateAtMostEveryMs ?? 250) - Date.now();
+    if (wait <= 0) return this.evaluate();
+    this.evalSoon = setTimeout(() => {
+      this.evalSoon = null;
+      this.evaluate();
+    }, wait);
   }
 
   private closeGap(firstAfter: number): void {
@@ -168,6 +187,7 @@ export class TailRunner {
 
   private async finish(error: LoupeErrorValue | null): Promise<void> {
     if (this.evalTimer) clearInterval(this.evalTimer);
+    if (this.evalSoon) clearTimeout(this.evalSoon);
     try {
       await this.writer?.flush();
     } catch (err) {

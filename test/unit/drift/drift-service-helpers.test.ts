@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pooledJudge, versionMarkers } from '../../../electron/core/drift/drift-service';
+import { versionMarkers } from '../../../electron/core/drift/drift-service';
+import { pooledJudge } from '../../../electron/core/drift/pooled-judge';
 import { sliceLabel } from '../../../shared/slice-label';
 
 describe('the slice detail helpers', () => {
@@ -57,3 +58,4 @@ describe('the Slices table filter', () => {
     expect(ids({ ...defaultFilter, hideSamePairs: false })).toHaveLength(4);
   });
 });
+
