@@ -178,6 +178,8 @@ export async function scoreDrift(conn: DuckDBConnection, prepared: PreparedDrift
     for (const [i, f] of features.entries()) {
       if (f.axis !== axis) continue;
       const nBins = featureBins[i].labels.length;
+      // Each count is a synchronous loop over the frame: let other calls in between them.
+      await new Promise((r) => setImmediate(r));
       counts.push({ id: f.id, axis, nBins, histograms: sliceHistograms(frame, i, nBins) });
     }
     timings[`axis_${axis}`] = now() - t;
