@@ -10,9 +10,9 @@ import { bind, type Params } from './duckdb';
  * shared connection can interleave with it; the copy then yields to the event loop every few
  * hundred chunks so other calls keep being served while millions of rows are copied.
  */
-export type ColumnKind = 'u8' | 'u32' | 'f32';
+export type ColumnKind = 'u8' | 'u16' | 'u32' | 'f32';
 
-type ArrayOf<K extends ColumnKind> = K extends 'u8' ? Uint8Array : K extends 'u32' ? Uint32Array : Float32Array;
+type ArrayOf<K extends ColumnKind> = K extends 'u8' ? Uint8Array : K extends 'u16' ? Uint16Array : K extends 'u32' ? Uint32Array : Float32Array;
 
 const CHUNKS_PER_YIELD = 256;
 
@@ -26,7 +26,8 @@ export async function readColumns<const K extends readonly ColumnKind[]>(
   if (result.columnCount !== kinds.length) throw new Error(`readColumns: the query returns ${result.columnCount} columns, expected ${kinds.length}`);
   let rows = 0;
   for (let c = 0; c < result.chunkCount; c++) rows += result.getChunk(c).rowCount;
-  const columns = kinds.map((k) => (k === 'u8' ? new Uint8Array(rows) : k === 'u32' ? new Uint32Array(rows) : new Float32Array(rows)));
+  const make = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, f32: Float32Array } as const;
+  const columns = kinds.map((k) => new make[k](rows));
   let offset = 0;
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);
@@ -43,7 +44,7 @@ export async function readColumns<const K extends readonly ColumnKind[]>(
  * view is ~50× faster than a getItem call per value. Checked at run time (it is not part of the
  * typed API), with getItem as the fallback should a new version of the API change it.
  */
-function copyVector(vector: DuckDBVector, into: Uint8Array | Uint32Array | Float32Array, offset: number, n: number): void {
+function copyVector(vector: DuckDBVector, into: Uint8Array | Uint16Array | Uint32Array | Float32Array, offset: number, n: number): void {
   const items = (vector as unknown as { items?: unknown }).items;
   if (items && (items as object).constructor === into.constructor && (items as ArrayLike<number>).length >= n) {
     into.set((items as typeof into).subarray(0, n), offset);

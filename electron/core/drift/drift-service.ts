@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { frameTimeline } from './frame-timeline';
 import { pooledJudge } from './pooled-judge';
 import type { DriftQuery, DriftReportView, OverviewView, SliceDetail, Sparklines } from '../../../shared/drift-schemas';
 import { LoupeError } from '../../../shared/errors';
@@ -94,7 +95,9 @@ export class DriftService {
           };
         }),
       );
-      const timeline = await sliceTimeline(this.conn, source, report.windows, slice.dims);
+      const prepared = this.cached!.prepared;
+      const timeline =
+        frameTimeline(prepared.frame, prepared.dimNames, prepared.dimDicts, slice.dims) ?? (await sliceTimeline(this.conn, source, report.windows, slice.dims));
       const hours = timeline.hours.map((h) => ({
         hour: h.hour,
         window: h.window,

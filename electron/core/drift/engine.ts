@@ -45,6 +45,9 @@ export interface DriftOptions {
 }
 
 export const DEFAULT_MIN_SUPPORT = 100;
+/** Versions told apart in the slice detail's hourly series (the rest are "(other)"). */
+const MAX_VERSIONS = 200;
+const HOUR_MS = 3_600_000;
 export const DEFAULT_ALPHA = 0.01;
 
 const now = () => performance.now();
@@ -104,6 +107,10 @@ export async function prepareDrift(conn: DuckDBConnection, source: DriftSource, 
   const judgeSql = roleSql(src, 'judge_score');
 
   const ts = timestampSql(src);
+  const versionSql = roleSql(src, 'model_version');
+  const refusedSql = roleSql(src, 'refused');
+  const formatOkSql = roleSql(src, 'format_ok');
+  const firstHourMs = Math.floor(Math.min(Date.parse(windows.baseline.start), Date.parse(windows.current.start)) / HOUR_MS) * HOUR_MS;
   const clusterCol = features.findIndex((f) => f.id === 'input_cluster');
   const windowed: WindowedSql = (p: SqlParams, only?: ReadonlySet<string>) => {
     const want = (c: string) => !only || only.has(c);
@@ -115,6 +122,11 @@ export async function prepareDrift(conn: DuckDBConnection, source: DriftSource, 
       ...dims.flatMap((d, i) => (want(`v${i}`) ? [`${refSql(src, d)} AS ${quoteIdent(`v${i}`)}`] : [])),
       ...features.flatMap((f, i) => (want(`x${i}`) ? [`${f.sql} AS ${quoteIdent(`x${i}`)}`] : [])),
       ...(want('jv') ? [`${judgeSql ? `CAST(${judgeSql} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'} AS jv`] : []),
+      // For the slice detail's hourly series (frame-timeline.ts): hour, version, refusal, format ok.
+      ...(want('hr') ? [`CAST(floor((epoch(t) - ${p.bind(firstHourMs / 1000)}) / 3600) AS INTEGER) AS hr`] : []),
+      ...(want('ver') ? [`${versionSql ? `CAST(${versionSql} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS ver`] : []),
+      ...(want('rf') ? [`${refusedSql ? `CAST(CAST(${refusedSql} AS BOOLEAN) AS INTEGER)` : 'CAST(NULL AS INTEGER)'} AS rf`] : []),
+      ...(want('fo') ? [`${formatOkSql ? `CAST(CAST(${formatOkSql} AS BOOLEAN) AS INTEGER)` : 'CAST(NULL AS INTEGER)'} AS fo`] : []),
     ];
     // The cluster cache join only when the cluster column is asked for.
     const join = clusterCol >= 0 && want(`x${clusterCol}`) ? (clusters?.joinSql ?? '') : '';
@@ -130,7 +142,9 @@ export async function prepareDrift(conn: DuckDBConnection, source: DriftSource, 
   const dicts = await computeDictionaries(conn, windowed, [
     ...dims.map((_, i) => ({ col: `v${i}`, cap: MAX_DIMENSION_VALUES })),
     ...scanned.map((f) => ({ col: f.col, cap: MAX_CATEGORIES, dropNull: binning === 'evidently' })),
+    { col: 'ver', cap: MAX_VERSIONS },
   ]);
+  const versionDict = dicts[dicts.length - 1];
   const dimDicts = dicts.slice(0, dims.length);
   const featureBins: FeatureBins[] = frameInputs.map((f) => {
     if (f.id === 'input_cluster' && clusters) {
@@ -147,7 +161,12 @@ export async function prepareDrift(conn: DuckDBConnection, source: DriftSource, 
   const frame = await materializeFrame(
     conn,
     windowed,
-    { dims: dims.map((_, i) => `v${i}`), features: frameInputs.map((f, i) => ({ col: f.col, bins: featureBins[i] })), judgeCol: 'jv' },
+    {
+      dims: dims.map((_, i) => `v${i}`),
+      features: frameInputs.map((f, i) => ({ col: f.col, bins: featureBins[i] })),
+      judgeCol: 'jv',
+      timeline: { hourCol: 'hr', firstHourMs, versionCol: 'ver', versionDict, refusedCol: 'rf', formatOkCol: 'fo' },
+    },
     dimDicts,
   );
   timings.frame = now() - t;

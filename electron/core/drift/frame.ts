@@ -164,6 +164,20 @@ export interface DriftFrame {
   gw: Uint32Array;
   features: Uint8Array[];
   judge: Float32Array;
+  /** Per row, for a slice's hourly series (frame-timeline.ts). */
+  timeline?: FrameTimelineColumns;
+}
+
+export interface FrameTimelineColumns {
+  /** Hours since firstHourMs. */
+  hour: Uint16Array;
+  firstHourMs: number;
+  /** Version code (versions.values), NO_VALUE when it has none. */
+  version: Uint8Array;
+  versions: Dictionary;
+  /** 1 / 0, NO_VALUE when unknown. */
+  refused: Uint8Array;
+  formatOk: Uint8Array;
 }
 
 /** Feature code of a row without a value (bins and category codes stay below it). */
@@ -173,6 +187,7 @@ export interface FrameSpec {
   dims: string[];
   features: Array<{ col: string; bins: FeatureBins }>;
   judgeCol?: string;
+  timeline?: { hourCol: string; firstHourMs: number; versionCol: string; versionDict: Dictionary; refusedCol: string; formatOkCol: string };
 }
 
 let dictTables = 0;
@@ -212,6 +227,8 @@ export async function materializeFrame(
 
     // Every dimension value is in its dictionary (or is "(other)"), so dimension codes are never NULL.
     const dimSql = spec.dims.map((col, i) => `CAST(${codeOf(col, dimDicts[i], false)} AS UTINYINT) AS d${i}`);
+    const tl = spec.timeline;
+    if (tl) coded.push({ col: tl.versionCol, dict: tl.versionDict, dropNull: false });
     spec.features.forEach((f, i) => {
       if (f.bins.kind === 'categorical') {
         if (f.bins.categories.length >= NO_VALUE) throw new Error(`feature ${f.col}: ${f.bins.categories.length} categories, at most ${NO_VALUE - 1}`);
@@ -233,9 +250,18 @@ export async function materializeFrame(
     }
 
     const judge = spec.judgeCol ? `coalesce(CAST(x.${quoteIdent(spec.judgeCol)} AS FLOAT), 'NaN'::FLOAT)` : `'NaN'::FLOAT`;
-    const select = [`CAST(x.w AS UTINYINT) AS w`, ...dimSql, ...featureCols, `${judge} AS jv`];
-    const kinds = [...select.slice(0, -1).map(() => 'u8' as const), 'f32' as const];
+    const timelineSql = tl
+      ? [
+          `CAST(x.${quoteIdent(tl.hourCol)} AS USMALLINT)`,
+          `CAST(coalesce(${codeOf(tl.versionCol, tl.versionDict, false)}, ${NO_VALUE}) AS UTINYINT)`,
+          `CAST(coalesce(x.${quoteIdent(tl.refusedCol)}, ${NO_VALUE}) AS UTINYINT)`,
+          `CAST(coalesce(x.${quoteIdent(tl.formatOkCol)}, ${NO_VALUE}) AS UTINYINT)`,
+        ]
+      : [];
+    const select = [`CAST(x.w AS UTINYINT) AS w`, ...dimSql, ...featureCols, `${judge} AS jv`, ...timelineSql];
+    const kinds = [...[`w`, ...dimSql, ...featureCols].map(() => 'u8' as const), 'f32' as const, ...(tl ? (['u16', 'u8', 'u8', 'u8'] as const) : [])];
     const { rows, columns } = await readColumns(conn, `SELECT ${select.join(', ')} FROM (${inner}) x ${joins.join(' ')}`, kinds, p.values);
+    const judgeAt = 1 + spec.dims.length + spec.features.length;
     const w = columns[0] as Uint8Array;
     const dimCodes = columns.slice(1, 1 + spec.dims.length) as Uint8Array[];
     const cards = dimDicts.map((d) => Math.max(1, d.values.length));
@@ -249,8 +275,18 @@ export async function materializeFrame(
       groups,
       groupCodes,
       gw,
-      features: columns.slice(1 + spec.dims.length, -1) as Uint8Array[],
-      judge: columns[columns.length - 1] as Float32Array,
+      features: columns.slice(1 + spec.dims.length, judgeAt) as Uint8Array[],
+      judge: columns[judgeAt] as Float32Array,
+      timeline: tl
+        ? {
+            hour: columns[judgeAt + 1] as Uint16Array,
+            firstHourMs: tl.firstHourMs,
+            version: columns[judgeAt + 2] as Uint8Array,
+            versions: tl.versionDict,
+            refused: columns[judgeAt + 3] as Uint8Array,
+            formatOk: columns[judgeAt + 4] as Uint8Array,
+          }
+        : undefined,
     };
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(dictTable)}`);

@@ -4,6 +4,7 @@ import type { SingleRole } from '../../../shared/roles';
 import { queryRows, quoteIdent } from '../db/duckdb';
 import { OTHER } from './frame';
 import { pooledJudge } from './pooled-judge';
+import { sliceId } from './slices';
 import { describeSource, refName, refSql, roleSql, SqlParams, timestampSql, type DriftSource, type ResolvedSource } from './relation';
 import type { SliceDim } from './types';
 import { sqlTimestamp, type DriftWindows } from './windows';
@@ -107,7 +108,7 @@ export async function sliceTimeline(conn: DuckDBConnection, source: DriftSource,
     for (const r of rs) h.versions[r.version ?? '(null)'] = r.n;
   }
   return {
-    sliceId: dims.map((d) => `${encodeURIComponent(d.dimension)}=${d.value === null ? '%00' : encodeURIComponent(d.value)}`).join('&'),
+    sliceId: sliceId(dims),
     hours,
   };
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, quoteLiteral, type Database } from '../../../electron/core/db/duckdb';
-import { runDrift, type DriftReport, type SliceDrift } from '../../../electron/core/drift/engine';
+import { prepareDrift, runDrift, type DriftReport, type SliceDrift } from '../../../electron/core/drift/engine';
+import { frameTimeline } from '../../../electron/core/drift/frame-timeline';
 import { defaultLogSchemaV1Roles } from '../../../electron/core/drift/log-schema-roles';
 import { sliceRequests, sliceTimeline } from '../../../electron/core/drift/slice-detail';
 import type { Axis } from '../../../electron/core/drift/axes';
@@ -142,5 +143,25 @@ describe('drift engine on planted incidents', () => {
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
     expect(rows[0]).not.toHaveProperty('input_embedding');
     await expect(sliceTimeline(db.conn, src, report.windows, [{ dimension: 'locale', value: '(other)' }])).rejects.toMatchObject({ code: 'bad_input' });
+  });
+
+  it('gives the same hourly series from the kept frame as from the requests, for a slice and a pair', async () => {
+    const src = { relation: `read_parquet(${quoteLiteral(file)})`, roles: defaultLogSchemaV1Roles(), cacheKey: 'test' };
+    const prepared = await prepareDrift(db.conn, src);
+    for (const dims of [[{ dimension: 'locale', value: 'de' }], [{ dimension: 'route', value: 'billing' }, { dimension: 'model_version', value: 'v1' }], []]) {
+      const fromSql = await sliceTimeline(db.conn, src, report.windows, dims);
+      const fromFrame = frameTimeline(prepared.frame, prepared.dimNames, prepared.dimDicts, dims)!;
+      expect(fromFrame.sliceId).toBe(fromSql.sliceId);
+      expect(fromFrame.hours.length).toBe(fromSql.hours.length);
+      fromFrame.hours.forEach((h, i) => {
+        const q = fromSql.hours[i];
+        expect({ ...h, judgeMean: null, judgeSd: null, refusalRate: null, formatOkRate: null }).toEqual({ ...q, judgeMean: null, judgeSd: null, refusalRate: null, formatOkRate: null });
+        for (const k of ['judgeMean', 'judgeSd', 'refusalRate', 'formatOkRate'] as const) {
+          if (q[k] === null) expect(h[k], `${h.hour} ${k}`).toBeNull();
+          else expect(h[k]!, `${h.hour} ${k}`).toBeCloseTo(q[k]!, 5); // the frame keeps judge scores as FLOAT
+        }
+      });
+    }
+    expect(() => frameTimeline(prepared.frame, prepared.dimNames, prepared.dimDicts, [{ dimension: 'tenant', value: 'x' }])).toThrow(/not a slice dimension/);
   });
 });
