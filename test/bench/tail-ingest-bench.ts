@@ -1,7 +1,8 @@
 /**
- * Live-tail ingest throughput: parse + validate + TailWriter (Appender → staging → dedupe
- * INSERT + cursor, one transaction per batch) against the bare Appender into a table of the
- * same shape, measured in the same run. Prints medians of RUNS runs of N events.
+ * Live-tail ingest throughput: parse + validate + TailWriter (dedupe query + Appender into the
+ * workspace's requests table + cursor, one transaction per batch) against the bare row Appender
+ * into a plain table of the same rows, measured in the same run. Prints medians of RUNS runs of
+ * N events.
  *   node --import tsx test/bench/tail-ingest-bench.ts [N] [RUNS]
  */
 import { openDatabase } from '../../electron/core/db/duckdb';
@@ -13,6 +14,7 @@ import { Workspace } from '../../electron/core/workspace/workspace';
 import { loadScenario } from '../../service/scenario/load-scenario';
 import { historyModel } from '../../service/sim/generate-history';
 import { makeRecord } from '../../service/sim/traffic';
+import { logColumnsV1 } from '../../shared/log-schema';
 import { tempDir } from '../support/make-parquet';
 
 const N = Number(process.argv[2] ?? 50_000);
@@ -41,8 +43,9 @@ for (let run = 0; run < RUNS; run++) {
   await writer.flush();
   tailRates.push(N / ((performance.now() - start) / 1000));
 
-  // Baseline: the Appender alone, the same rows, into a plain table of the staging shape.
-  await conn.run('CREATE TEMP TABLE bare AS SELECT * FROM temp.loupe_tail_staging LIMIT 0');
+  // Baseline: the row Appender alone, the same rows, into a plain TEMP table of schema v1 with
+  // the embedding as JSON text and a cursor column (the shape the tail used to stage).
+  await conn.run(`CREATE TEMP TABLE bare (${logColumnsV1.map(([n, t]) => `"${n}" ${n === 'input_embedding' ? 'VARCHAR' : t}`).join(', ')}, _cursor BIGINT)`);
   const records = events.map((e) => JSON.parse(e));
   start = performance.now();
   const a = await conn.createAppender('bare', 'main', 'temp');

@@ -1,29 +1,26 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { logColumnsV1 } from '../../../shared/log-schema';
-import { bind, queryOne, queryRows, quoteIdent } from '../db/duckdb';
+import { queryOne, queryRows, quoteIdent } from '../db/duckdb';
 import { REQUESTS, SOURCE_COLUMN } from '../workspace/ingest-partitions';
 import { WS } from '../workspace/layout';
 
 /**
  * Where live rows go. They join the workspace's own `requests` table (so every view and CLI
  * command sees exports and live as one), marked in the source-file column as `tail:<service>`
- * so a re-synced export never deletes them. The Appender writes into a TEMP staging table
- * first, because an append cannot skip duplicates: the move into `requests` is one INSERT …
- * WHERE NOT EXISTS in the same transaction as the cursor.
+ * so a re-synced export never deletes them. A batch's new rows are appended straight into
+ * `requests` inside the transaction that also saves the cursor (the Appender joins the
+ * connection's open transaction), after one query has found the request ids the workspace
+ * already holds. A table founded by an export of another shape, which the Appender cannot fill
+ * column for column, gets the rows through a TEMP staging table and an INSERT naming the columns.
  */
 export const STAGING = 'loupe_tail_staging';
-/**
- * The embedding is staged as its JSON text and cast in SQL: the Appender's list path builds one
- * JS value per float and took ~3× as long as the rest of the row together.
- */
-export const STAGING_COLUMNS = [...logColumnsV1.map(([n, t]) => [n, n === 'input_embedding' ? 'VARCHAR' : t] as const), ['_cursor', 'BIGINT'] as const];
 
 export function tailSource(serviceUrl: string): string {
   return `tail:${serviceUrl.replace(/\/+$/, '')}`;
 }
 
 export async function prepareTailTables(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGING} (${STAGING_COLUMNS.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`);
+  await conn.run(`DROP TABLE IF EXISTS temp.${STAGING}`);
   const exists = await queryOne<{ n: number }>(
     conn,
     `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = '${WS}' AND table_name = 'requests'`,
@@ -39,36 +36,53 @@ export async function prepareTailTables(conn: DuckDBConnection): Promise<void> {
   if (!have.has(SOURCE_COLUMN)) await conn.run(`ALTER TABLE ${REQUESTS} ADD COLUMN ${quoteIdent(SOURCE_COLUMN)} VARCHAR`);
 }
 
+/** The `requests` columns in table order, and those an INSERT could not simply leave NULL. */
+export async function requestsColumns(conn: DuckDBConnection): Promise<{ names: string[]; constrained: Set<string> }> {
+  const rows = await queryRows<{ name: string; dflt: string | null; nullable: boolean }>(
+    conn,
+    `SELECT column_name AS name, column_default AS dflt, is_nullable AS nullable FROM duckdb_columns()
+      WHERE database_name = '${WS}' AND schema_name = 'main' AND table_name = 'requests' ORDER BY column_index`,
+  );
+  return { names: rows.map((r) => r.name), constrained: new Set(rows.filter((r) => r.dflt !== null || !r.nullable).map((r) => r.name)) };
+}
+
 /**
- * Request ids of the staged batch that the workspace already holds (from an export or an
- * earlier live row). Only rows in the batch's time span are read — a request id has one
- * timestamp — so zone maps on ts keep this to the newest row groups, not the whole table.
+ * Which of `ids` the workspace already holds (from an export or an earlier live row). Only rows
+ * in the batch's time span are read — a request id has one timestamp — so zone maps on ts keep
+ * this to the newest row groups, not the whole table.
  */
-export async function existingIds(conn: DuckDBConnection, minTs: string, maxTs: string): Promise<string[]> {
+export async function existingIds(conn: DuckDBConnection, minTs: string, maxTs: string, ids: string[]): Promise<string[]> {
   const rows = await queryRows<{ request_id: string }>(
     conn,
     `SELECT r.request_id FROM ${REQUESTS} r
       WHERE r.ts >= CAST($1 AS TIMESTAMP) AND r.ts <= CAST($2 AS TIMESTAMP)
-        AND r.request_id IN (SELECT request_id FROM temp.${STAGING})`,
-    [minTs, maxTs],
+        AND r.request_id IN (SELECT unnest(from_json($3, '["VARCHAR"]')))`,
+    // As one JSON text: binding a list costs a native call per id.
+    [minTs, maxTs, JSON.stringify(ids)],
   );
   return rows.map((r) => r.request_id);
 }
 
-/** Moves the staged rows, minus `skip`, into `requests`, marked as coming from the tail. */
-export async function moveStagedRows(conn: DuckDBConnection, source: string, skip: string[]): Promise<void> {
-  const cols = logColumnsV1.map(([n]) => quoteIdent(n));
-  const select = logColumnsV1.map(([n]) => (n === 'input_embedding' ? `CAST(s.input_embedding AS FLOAT[])` : `s.${quoteIdent(n)}`));
-  await conn.run(
-    `INSERT INTO ${REQUESTS} (${cols.join(', ')}, ${quoteIdent(SOURCE_COLUMN)})
-     SELECT ${select.join(', ')}, $1 FROM temp.${STAGING} s
-     ${skip.length ? 'WHERE s.request_id NOT IN (SELECT unnest($2::VARCHAR[]))' : ''}`,
-    bind(skip.length ? [source, skip] : [source]),
-  );
+/** A fresh, empty staging table of schema v1 (the caller drops it: see moveStagedRows). */
+export async function createStaging(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGING} (${logColumnsV1.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`);
 }
 
-export async function clearStaging(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`DELETE FROM temp.${STAGING}`);
+/**
+ * Moves the staged rows into `requests`, marked as coming from the tail, and drops the staging
+ * table. Dropped, not emptied: DuckDB's DELETE (and TRUNCATE) only mark a TEMP table's rows
+ * deleted and never give their memory back, so a staging table that was emptied after every
+ * batch held every row the tail had ever written (~1 KB a row, hundreds of MB an hour at
+ * 1,000 events/s); DROP frees it.
+ */
+export async function moveStagedRows(conn: DuckDBConnection, source: string): Promise<void> {
+  const cols = logColumnsV1.map(([n]) => quoteIdent(n));
+  await conn.run(
+    `INSERT INTO ${REQUESTS} (${cols.join(', ')}, ${quoteIdent(SOURCE_COLUMN)})
+     SELECT ${cols.map((c) => `s.${c}`).join(', ')}, $1 FROM temp.${STAGING} s`,
+    [source],
+  );
+  await conn.run(`DROP TABLE temp.${STAGING}`);
 }
 
 export async function saveCursor(conn: DuckDBConnection, source: string, cursor: number): Promise<void> {

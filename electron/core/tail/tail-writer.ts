@@ -1,7 +1,10 @@
-import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { LogRecord } from '../../../shared/log-schema';
 import type { Quarantined } from './parse-tail-event';
-import { clearStaging, existingIds, moveStagedRows, quarantineRows, saveCursor, STAGING } from './tail-tables';
+import { SOURCE_COLUMN } from '../workspace/ingest-partitions';
+import { WS } from '../workspace/layout';
+import { chunkLayout, fillChunks, sameLayout, v1Layout, type ChunkColumn } from './record-chunks';
+import { createStaging, existingIds, moveStagedRows, quarantineRows, requestsColumns, saveCursor, STAGING } from './tail-tables';
 
 export interface TailWriterOptions {
   /** Flush when this many events wait… */
@@ -13,14 +16,15 @@ export interface TailWriterOptions {
 }
 
 /**
- * Batches tail events into the workspace: the DuckDB Appender fills the staging table, then
- * one transaction moves the new rows into `requests`, records the quarantined events and saves
- * the cursor. Rows and cursor commit together, so after a crash the stream resumes exactly
- * after the last committed event. Flushes never overlap; a full batch makes `add` wait for its
- * flush, which backs the socket up instead of growing memory.
+ * Batches tail events into the workspace: one transaction per batch finds the request ids the
+ * workspace already holds, appends the new rows into `requests` with the DuckDB Appender (as
+ * data chunks, record-chunks.ts), records the quarantined events and saves the cursor. Rows and
+ * cursor commit together, so after a crash the stream resumes exactly after the last committed
+ * event. Commits never overlap; while one runs the next batch is filled into chunks, and a
+ * producer that outruns them waits in `add`, which backs the socket up instead of growing memory.
  */
 export class TailWriter {
-  private records: Array<{ r: LogRecord; cursor: number | null }> = [];
+  private records: LogRecord[] = [];
   private bad: Quarantined[] = [];
   private cursor: number | null = null;
   private dirtyCursor = false;
@@ -30,6 +34,10 @@ export class TailWriter {
   private inFlight = 0;
   private readonly batchRows: number;
   private readonly flushMs: number;
+  /** How records fill `requests` as last seen (null: not looked yet, or it needs staging). */
+  private layout: ChunkColumn[] | null = null;
+  /** Filled chunks go back here once appended; dropped when the layout changes. */
+  private pool: DuckDBDataChunk[] = [];
 
   constructor(
     private readonly conn: DuckDBConnection,
@@ -41,7 +49,7 @@ export class TailWriter {
   }
 
   add(r: LogRecord, cursor: number | null): Promise<void> | void {
-    this.records.push({ r, cursor });
+    this.records.push(r);
     return this.noted(cursor);
   }
 
@@ -61,7 +69,10 @@ export class TailWriter {
     this.bad = [];
     this.dirtyCursor = false;
     if (records.length === 0 && bad.length === 0 && cursor === null) return this.chain;
-    this.chain = this.chain.then(() => this.commit(records, bad, cursor)).catch((err: Error) => {
+    // The batch's chunks are filled now, on this thread, while the previous batch may still be
+    // committing on DuckDB's: the two overlap instead of taking turns.
+    const batch = this.prepare(records);
+    this.chain = this.chain.then(() => this.commit(batch, bad, cursor)).catch((err: Error) => {
       this.failure = err;
     });
     return this.chain.then(() => {
@@ -76,42 +87,59 @@ export class TailWriter {
       this.dirtyCursor = true;
     }
     if (this.records.length + this.bad.length >= this.batchRows) {
-      // One batch commits while the next fills; only a second full batch waits for it.
+      // One batch commits while the next waits its turn and a third fills. A full batch that
+      // finds an older one still queued waits for that one only (not for its own commit, which
+      // left the reader idle while two commits ran back to back): memory stays at three batches
+      // and the socket backs up instead.
+      const older = this.chain;
       const committing = this.flush();
-      if (this.inFlight++ >= 1) return committing.finally(() => this.inFlight--);
+      this.inFlight++;
       void committing.catch(() => {}).finally(() => this.inFlight--);
+      if (this.inFlight >= 2) {
+        return older.then(() => {
+          if (this.failure) throw this.failure;
+        });
+      }
       return;
     }
     if (!this.timer) this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
   }
 
-  private async commit(batch: Array<{ r: LogRecord; cursor: number | null }>, bad: Quarantined[], cursor: number | null): Promise<void> {
-    const received = batch.length;
+  private prepare(records: LogRecord[]): Batch {
     // Repeats inside the batch (a resent event) keep their first occurrence.
-    const seen = new Set<string>();
-    batch = batch.filter(({ r }) => !seen.has(r.request_id) && Boolean(seen.add(r.request_id)));
-    let skip = new Set<string>();
-    if (batch.length) {
-      const appender = await this.conn.createAppender(STAGING, 'main', 'temp');
-      try {
-        for (const { r, cursor: c } of batch) appendRecord(appender, r, c);
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+    const ids = new Set<string>();
+    const unique: LogRecord[] = [];
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of records) {
+      if (ids.has(r.request_id)) continue;
+      ids.add(r.request_id);
+      unique.push(r);
+      const t = Date.parse(r.ts);
+      if (t < min) min = t;
+      if (t > max) max = t;
     }
+    const layout = this.layout;
+    let chunks: DuckDBDataChunk[] | null = null;
+    try {
+      if (layout && unique.length) chunks = fillChunks(layout, unique, this.pool);
+    } catch {
+      // The commit fills them again, where a failure stops the stream as any commit error does.
+    }
+    return { received: records.length, unique, ids: [...ids], min, max, layout, chunks };
+  }
+
+  private async commit(batch: Batch, bad: Quarantined[], cursor: number | null): Promise<void> {
+    let fresh = batch.unique;
     await this.conn.run('BEGIN TRANSACTION');
     try {
-      if (batch.length) {
-        let min = Infinity;
-        let max = -Infinity;
-        for (const { r } of batch) {
-          const t = Date.parse(r.ts);
-          if (t < min) min = t;
-          if (t > max) max = t;
+      if (fresh.length) {
+        const skip = new Set(await existingIds(this.conn, toSqlTs(batch.min), toSqlTs(batch.max), batch.ids));
+        if (skip.size) {
+          fresh = fresh.filter((r) => !skip.has(r.request_id));
+          this.release(batch); // filled with the rows the workspace already holds
         }
-        skip = new Set(await existingIds(this.conn, toSqlTs(min), toSqlTs(max)));
-        await moveStagedRows(this.conn, this.source, [...skip]);
+        if (fresh.length) await this.insert(fresh, batch);
       }
       await quarantineRows(this.conn, this.source, bad);
       if (cursor != null) await saveCursor(this.conn, this.source, cursor);
@@ -120,59 +148,70 @@ export class TailWriter {
       await this.conn.run('ROLLBACK').catch(() => {});
       throw err;
     } finally {
-      if (batch.length) await clearStaging(this.conn);
+      this.release(batch);
     }
-    const fresh = skip.size ? batch.filter(({ r }) => !skip.has(r.request_id)).map(({ r }) => r) : batch.map(({ r }) => r);
-    this.opts.onCommitted?.(fresh, { duplicates: received - fresh.length, quarantined: bad.length, cursor });
+    this.opts.onCommitted?.(fresh, { duplicates: batch.received - fresh.length, quarantined: bad.length, cursor });
   }
+
+  /**
+   * Appends the rows into `requests` in the open transaction, through staging if need be. Going
+   * straight in also keeps memory flat: the TEMP staging table every batch used to pass through
+   * kept every row it ever held (see moveStagedRows).
+   */
+  private async insert(rows: LogRecord[], batch: Batch): Promise<void> {
+    let appender = await this.conn.createAppender('requests', 'main', WS);
+    try {
+      if (!this.layout || !sameLayout(appender, this.layout)) {
+        // First batch, a table that needs staging, or one that changed under us (an export sync
+        // added columns): look again.
+        const { names, constrained } = await requestsColumns(this.conn);
+        this.layout = chunkLayout(appender, names, { [SOURCE_COLUMN]: this.source }, constrained);
+        this.pool = [];
+      }
+      const layout = this.layout;
+      if (layout) {
+        const chunks = batch.chunks && batch.layout === layout ? batch.chunks : fillChunks(layout, rows, this.pool);
+        batch.chunks = chunks;
+        batch.layout = layout;
+        for (const chunk of chunks) appender.appendDataChunk(chunk);
+        appender.flushSync();
+        return;
+      }
+    } finally {
+      appender.closeSync();
+    }
+    await createStaging(this.conn);
+    appender = await this.conn.createAppender(STAGING, 'main', 'temp');
+    try {
+      const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+      for (const chunk of fillChunks(v1Layout(types), rows, [])) appender.appendDataChunk(chunk);
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    await moveStagedRows(this.conn, this.source);
+  }
+
+  /** Gives a batch's chunks back to the pool, if they still fit the current layout. */
+  private release(batch: Batch): void {
+    if (batch.chunks && batch.layout === this.layout) this.pool.push(...batch.chunks);
+    batch.chunks = null;
+  }
+}
+
+interface Batch {
+  /** Events in the batch, repeats included. */
+  received: number;
+  unique: LogRecord[];
+  ids: string[];
+  min: number;
+  max: number;
+  /** `unique` filled into chunks of `layout` ahead of the commit (null when it was not known yet). */
+  layout: ChunkColumn[] | null;
+  chunks: DuckDBDataChunk[] | null;
 }
 
 /** Epoch ms → the naive UTC timestamp text the table stores. */
 export function toSqlTs(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
-function str(a: DuckDBAppender, v: string | null): void {
-  if (v === null) a.appendNull();
-  else a.appendVarchar(v);
-}
-
-function int(a: DuckDBAppender, v: number | null): void {
-  if (v === null) a.appendNull();
-  else a.appendInteger(v);
-}
-
-/** Column by column in schema-v1 order (logColumnsV1), then the cursor. */
-function appendRecord(a: DuckDBAppender, r: LogRecord, cursor: number | null): void {
-  a.appendVarchar(r.request_id);
-  a.appendTimestamp(new DuckDBTimestampValue(BigInt(Date.parse(r.ts)) * 1000n));
-  a.appendVarchar(r.deployment);
-  a.appendVarchar(r.model_version);
-  a.appendVarchar(r.prompt_revision);
-  a.appendVarchar(r.route);
-  a.appendVarchar(r.locale);
-  a.appendVarchar(r.tenant_tier);
-  a.appendVarchar(r.session_id);
-  a.appendVarchar(r.trace_id);
-  a.appendVarchar(r.prompt);
-  str(a, r.retrieval);
-  str(a, r.tool_calls);
-  a.appendVarchar(r.response);
-  int(a, r.latency_ms);
-  int(a, r.input_tokens);
-  int(a, r.output_tokens);
-  a.appendVarchar(r.status);
-  str(a, r.error_code);
-  a.appendBoolean(r.refused);
-  a.appendVarchar(r.output_format);
-  a.appendBoolean(r.format_ok);
-  str(a, r.feedback);
-  if (r.judge_score === null) a.appendNull();
-  else a.appendDouble(r.judge_score);
-  str(a, r.judge_rationale);
-  if (r.input_embedding === null) a.appendNull();
-  else a.appendVarchar(JSON.stringify(r.input_embedding));
-  if (cursor === null) a.appendNull();
-  else a.appendBigInt(BigInt(cursor));
-  a.endRow();
 }
