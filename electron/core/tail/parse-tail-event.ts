@@ -1,4 +1,4 @@
-import { logRecordSchema, type LogRecord } from '../../../shared/log-schema';
+import { isExactLogRecord, logRecordSchema, type LogRecord } from '../../../shared/log-schema';
 
 /**
  * One tail event checked before it may touch the workspace. Anything that is not a valid
@@ -37,6 +37,8 @@ export function parseTailEvent(data: string, cursor: number | null): ParsedEvent
   } catch (err) {
     return reject('bad_json', (err as Error).message);
   }
+  // The common case without zod's copy; anything else gets zod's verdict and messages.
+  if (isExactLogRecord(value)) return { ok: true, cursor, record: value };
   const parsed = logRecordSchema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'record'}: ${i.message}`);
