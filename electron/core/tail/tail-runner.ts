@@ -25,11 +25,11 @@ export interface TailRunOptions {
   writer?: Omit<TailWriterOptions, 'onCommitted'>;
   client?: Pick<TailClientOptions, 'baseMs' | 'maxMs' | 'idleTimeoutMs' | 'random'>;
   /**
-   * The analytics are re-evaluated after each committed batch, at most once per this many ms
-   * (default 250), and at least this often without events (default 2000) so alerts can clear.
+   * How often the analytics are re-evaluated (ms). Not after every batch: each evaluation is
+   * another draw of the 2σ rule's false-flag chance on a window that has barely changed
+   * (evaluating every batch raised a false judge alert in the live analytics test).
    */
   evaluateEveryMs?: number;
-  evaluateAtMostEveryMs?: number;
   /** Something changed: a caller throttles its snapshots on this. */
   onChange?: () => void;
 }
@@ -63,8 +63,6 @@ export class TailRunner {
   private pendingGap: { requested: number; oldest: number; before: number | null } | null = null;
   private evaluated: { analytics: LiveAnalyticsValue; alerts: LiveAlert[] } = { analytics: emptyAnalytics, alerts: [] };
   private evalTimer: NodeJS.Timeout | null = null;
-  private evalSoon: NodeJS.Timeout | null = null;
-  private lastEval = 0;
   /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
   done: Promise<void> = Promise.resolve();
 
@@ -86,7 +84,6 @@ export class TailRunner {
         this.duplicates += b.duplicates;
         this.rows.push(added);
         this.analytics?.observe(added);
-        this.evaluateSoon();
         this.o.onChange?.();
       },
     });
@@ -156,23 +153,11 @@ export class TailRunner {
     };
   }
 
-  /** Re-evaluates the analytics now (new batches and a timer do it as they come). */
+  /** Re-evaluates the analytics now (the timer does it every few seconds). */
   evaluate(): void {
     if (!this.analytics) return;
-    this.lastEval = Date.now();
     this.evaluated = this.analytics.evaluate();
     this.o.onChange?.();
-  }
-
-  /** An alert is seen one evaluation after its evidence is committed: evaluate new batches promptly. */
-  private evaluateSoon(): void {
-    if (this.evalSoon) return;
-    const wait = this.lastEval + (this.o.evaluateAtMostEveryMs ?? 250) - Date.now();
-    if (wait <= 0) return this.evaluate();
-    this.evalSoon = setTimeout(() => {
-      this.evalSoon = null;
-      this.evaluate();
-    }, wait);
   }
 
   private closeGap(firstAfter: number): void {
@@ -187,7 +172,6 @@ export class TailRunner {
 
   private async finish(error: LoupeErrorValue | null): Promise<void> {
     if (this.evalTimer) clearInterval(this.evalTimer);
-    if (this.evalSoon) clearTimeout(this.evalSoon);
     try {
       await this.writer?.flush();
     } catch (err) {

@@ -30,12 +30,16 @@ describe('live analytics against a scheduled judge regression', () => {
       analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
     });
     await runner.start();
-    await until(() => runner.snapshot().alerts.some((a) => a.id.startsWith('judge:assistant:v2')), 120_000, 'the judge alert for v2');
+    const drop = Date.parse('2026-11-20T06:10:00Z');
+    const afterDrop = (a: { id: string; eventTime: string }) => a.id.startsWith('judge:assistant:v2') && Date.parse(a.eventTime) > drop;
+    await until(() => runner.snapshot().alerts.some(afterDrop), 120_000, 'the judge alert for v2 after the drop');
     await runner.stop();
     const snap = runner.snapshot();
-    const alert = snap.alerts.find((a) => a.id.startsWith('judge:assistant:v2'))!;
+    const alert = snap.alerts.find(afterDrop)!;
     expect(alert.target).toMatchObject({ view: 'deployments', deployment: 'assistant' });
-    expect(Date.parse(alert.eventTime)).toBeGreaterThan(Date.parse('2026-11-20T06:10:00Z'));
+    // The 2σ rule flags a steady version now and then by design (each evaluation of a window is a
+    // ~2.3 % draw); over the ten steady minutes before the drop, at most one such false alert.
+    expect(snap.alerts.filter((a) => a.kind === 'judge' && Date.parse(a.eventTime) <= drop).length).toBeLessThanOrEqual(1);
     const v2 = snap.analytics.versions.find((v) => v.version === 'v2')!;
     expect(v2).toMatchObject({ baselineOf: 'version', status: 'flagged' });
     expect(v2.baselineN).toBeGreaterThan(1000);
