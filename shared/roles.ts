@@ -30,6 +30,32 @@ export const singleRoles = [
 ] as const;
 export type SingleRole = (typeof singleRoles)[number];
 
+/** What each role is called in the UI. */
+export const ROLE_LABELS: Record<SingleRole, string> = {
+  timestamp: 'Timestamp',
+  request_id: 'Request id',
+  deployment: 'Deployment',
+  model_version: 'Model version',
+  prompt_revision: 'Prompt revision',
+  judge_score: 'Judge score',
+  judge_rationale: 'Judge rationale',
+  feedback: 'Feedback',
+  refused: 'Refused',
+  format_ok: 'Format ok',
+  output_format: 'Output format',
+  output_text: 'Output text',
+  input_text: 'Input text',
+  latency: 'Latency',
+  input_tokens: 'Input tokens',
+  output_tokens: 'Output tokens',
+  input_embedding: 'Input embedding',
+  error: 'Error',
+  status: 'Status',
+  retrieval: 'Retrieval',
+  tool_calls: 'Tool calls',
+};
+
+
 export const columnRefSchema = z.object({
   column: z.string().min(1),
   /** Path inside a struct or JSON string column, e.g. ['llm', 'model_name']. */

@@ -24,8 +24,7 @@ export async function readColumns<const K extends readonly ColumnKind[]>(
 ): Promise<{ rows: number; columns: { [I in keyof K]: ArrayOf<K[I]> } }> {
   const result = await conn.run(sql, bind(params));
   if (result.columnCount !== kinds.length) throw new Error(`readColumns: the query returns ${result.columnCount} columns, expected ${kinds.length}`);
-  let rows = 0;
-  for (let c = 0; c < result.chunkCount; c++) rows += result.getChunk(c).rowCount;
+  const rows = Number(result.rowCount);
   const make = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, f32: Float32Array } as const;
   const columns = kinds.map((k) => new make[k](rows));
   let offset = 0;

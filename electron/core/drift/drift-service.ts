@@ -15,7 +15,7 @@ import type { WorkspaceSession } from '../workspace/workspace-session';
 import { prepareDrift, scoreDrift, type PreparedDrift } from './engine';
 import type { DriftSource } from './relation';
 import { reportView, sliceRow } from './report-view';
-import { sliceTimeline, sliceRequests } from './slice-detail';
+import { sliceRequests } from './slice-detail';
 import { sliceSparklines } from './slice-sparklines';
 import type { DriftReport, SliceDrift } from './types';
 import { sqlTimestamp } from './windows';
@@ -96,8 +96,7 @@ export class DriftService {
         }),
       );
       const prepared = this.cached!.prepared;
-      const timeline =
-        frameTimeline(prepared.frame, prepared.dimNames, prepared.dimDicts, slice.dims) ?? (await sliceTimeline(this.conn, source, report.windows, slice.dims));
+      const timeline = frameTimeline(prepared.frame, prepared.dimNames, prepared.dimDicts, slice.dims);
       const hours = timeline.hours.map((h) => ({
         hour: h.hour,
         window: h.window,

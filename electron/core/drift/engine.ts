@@ -15,6 +15,7 @@ import {
   MAX_DIMENSION_VALUES,
   type Dictionary,
   type DriftFrame,
+  type FrameTimelineColumns,
   type FeatureBins,
   type WindowedSql,
 } from './frame';
@@ -68,7 +69,8 @@ export interface PreparedDrift {
   windows: DriftWindows;
   features: FeatureDef[];
   featureBins: FeatureBins[];
-  frame: DriftFrame;
+  /** With the slice detail's per-row columns (frame-timeline.ts). */
+  frame: DriftFrame & { timeline: FrameTimelineColumns };
   dimNames: string[];
   dimDicts: Dictionary[];
   binning: BinningRule;

@@ -1,6 +1,5 @@
-import { LoupeError } from '../../../shared/errors';
-import { NO_VALUE, OTHER, type Dictionary, type DriftFrame } from './frame';
-import type { SliceHour, SliceTimeline } from './slice-detail';
+import { NO_VALUE, type Dictionary, type FrameTimelineColumns, type DriftFrame } from './frame';
+import { openableDimension, type SliceHour, type SliceTimeline } from './slice-detail';
 import { sliceId } from './slices';
 import type { SliceDim } from './types';
 
@@ -12,15 +11,15 @@ const HOUR_MS = 3_600_000;
  * over the frame's rows, keeping those whose dimension tuple is in the slice. At 10M rows the
  * SQL scan took ~0.4 s, this loop takes a few tens of milliseconds.
  */
-export function frameTimeline(frame: DriftFrame, dimNames: string[], dimDicts: Dictionary[], dims: SliceDim[]): SliceTimeline | null {
+export function frameTimeline(
+  frame: DriftFrame & { timeline: FrameTimelineColumns },
+  dimNames: string[],
+  dimDicts: Dictionary[],
+  dims: SliceDim[],
+): SliceTimeline {
   const tl = frame.timeline;
-  if (!tl) return null;
   const wanted = dims.map((d) => {
-    const i = dimNames.indexOf(d.dimension);
-    if (i < 0) throw new LoupeError({ code: 'bad_input', message: `${d.dimension} is not a slice dimension of this data`, column: d.dimension });
-    if (d.value === OTHER) {
-      throw new LoupeError({ code: 'bad_input', message: `the "${OTHER}" bucket of ${d.dimension} cannot be opened`, hint: 'it groups the rarest values; raise the value cap or filter by a value' });
-    }
+    const i = openableDimension(dimNames, d);
     return { i, code: dimDicts[i].values.indexOf(d.value) };
   });
   const inSlice = new Uint8Array(frame.groups);

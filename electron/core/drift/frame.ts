@@ -196,12 +196,12 @@ let dictTables = 0;
  * Codes the windowed source in DuckDB (dimension and category codes by joining small dictionary
  * tables, numeric bins by a CASE on bound cut points) and reads the result into the frame.
  */
-export async function materializeFrame(
+export async function materializeFrame<S extends FrameSpec>(
   conn: DuckDBConnection,
   windowed: WindowedSql,
-  spec: FrameSpec,
+  spec: S,
   dimDicts: Dictionary[],
-): Promise<DriftFrame> {
+): Promise<S extends { timeline: object } ? DriftFrame & { timeline: FrameTimelineColumns } : DriftFrame> {
   // A table per call: a workspace's drift run and a `psi` comparison may share the connection.
   const dictTable = `loupe_frame_dict_${++dictTables}`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(dictTable)} (col INTEGER, value VARCHAR, code UTINYINT)`);
@@ -268,7 +268,7 @@ export async function materializeFrame(
     const { groups, groupCodes, groupOf } = denseGroups(dimCodes, cards, rows);
     const gw = groupOf;
     for (let r = 0; r < rows; r++) gw[r] = groupOf[r] * 2 + w[r];
-    return {
+    const frame: DriftFrame = {
       rows,
       nDims: spec.dims.length,
       cards,
@@ -288,6 +288,8 @@ export async function materializeFrame(
           }
         : undefined,
     };
+    // The timeline columns are there exactly when the spec asked for them (the return type).
+    return frame as Awaited<ReturnType<typeof materializeFrame<S>>>;
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(dictTable)}`);
   }

@@ -34,16 +34,21 @@ export interface SliceTimeline {
   hours: SliceHour[];
 }
 
+/** Index of a slice's dimension among the data's, refusing unknown ones and the "(other)" bucket. */
+export function openableDimension(dimNames: string[], d: SliceDim): number {
+  const i = dimNames.indexOf(d.dimension);
+  if (i < 0) throw new LoupeError({ code: 'bad_input', message: `${d.dimension} is not a slice dimension of this data`, column: d.dimension });
+  if (d.value === OTHER) {
+    throw new LoupeError({ code: 'bad_input', message: `the "${OTHER}" bucket of ${d.dimension} cannot be opened`, hint: 'it groups the rarest values; raise the value cap or filter by a value' });
+  }
+  return i;
+}
+
 /** WHERE clause (over alias s) selecting one slice; values bound through p. */
 export function sliceWhere(src: ResolvedSource, dims: SliceDim[], p: SqlParams): string {
+  const dimNames = src.roles.dimensions.map(refName);
   const parts = dims.map((d) => {
-    const ref = src.roles.dimensions.find((r) => refName(r) === d.dimension);
-    if (!ref) {
-      throw new LoupeError({ code: 'bad_input', message: `${d.dimension} is not a slice dimension of this data`, column: d.dimension });
-    }
-    if (d.value === OTHER) {
-      throw new LoupeError({ code: 'bad_input', message: `the "${OTHER}" bucket of ${d.dimension} cannot be opened`, hint: 'it groups the rarest values; raise the value cap or filter by a value' });
-    }
+    const ref = src.roles.dimensions[openableDimension(dimNames, d)];
     const sql = `CAST(${refSql(src, ref)} AS VARCHAR)`;
     return d.value === null ? `${sql} IS NULL` : `${sql} = ${p.bind(d.value)}`;
   });
@@ -100,12 +105,19 @@ export async function sliceTimeline(conn: DuckDBConnection, source: DriftSource,
   }
   for (const [h, rs] of parts) {
     const judge = pooledJudge(rs.map((r) => ({ judged: r.judged, judgeMean: r.jm, judgeSd: r.jvar === null ? null : Math.sqrt(r.jvar) })));
-    const sum = (f: (r: (typeof rs)[number]) => number | null) => rs.reduce((a, r) => a + (f(r) ?? 0), 0);
-    h.n = sum((r) => r.n);
+    const t = { n: 0, refused: 0, nRefused: 0, fmt: 0, nFmt: 0 };
+    for (const r of rs) {
+      t.n += r.n;
+      t.refused += r.refused ?? 0;
+      t.nRefused += r.nRefused;
+      t.fmt += r.fmt ?? 0;
+      t.nFmt += r.nFmt;
+      h.versions[r.version ?? '(null)'] = r.n;
+    }
+    h.n = t.n;
     [h.judged, h.judgeMean, h.judgeSd] = [judge.n, judge.mean, judge.sd];
-    h.refusalRate = sum((r) => r.nRefused) ? sum((r) => r.refused) / sum((r) => r.nRefused) : null;
-    h.formatOkRate = sum((r) => r.nFmt) ? sum((r) => r.fmt) / sum((r) => r.nFmt) : null;
-    for (const r of rs) h.versions[r.version ?? '(null)'] = r.n;
+    h.refusalRate = t.nRefused ? t.refused / t.nRefused : null;
+    h.formatOkRate = t.nFmt ? t.fmt / t.nFmt : null;
   }
   return {
     sliceId: sliceId(dims),

@@ -1,31 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ColumnStats } from '../../../shared/api';
-import { singleRoles, type RoleMapping, type SingleRole } from '../../../shared/roles';
+import { ROLE_LABELS, singleRoles, type RoleMapping, type SingleRole } from '../../../shared/roles';
 import { useWorkspace } from '../../store/workspace-store';
 
-const LABELS: Record<SingleRole, string> = {
-  timestamp: 'Timestamp',
-  request_id: 'Request id',
-  deployment: 'Deployment',
-  model_version: 'Model version',
-  prompt_revision: 'Prompt revision',
-  judge_score: 'Judge score',
-  judge_rationale: 'Judge rationale',
-  feedback: 'Feedback',
-  refused: 'Refused',
-  format_ok: 'Format ok',
-  output_format: 'Output format',
-  output_text: 'Output text',
-  input_text: 'Input text',
-  latency: 'Latency',
-  input_tokens: 'Input tokens',
-  output_tokens: 'Output tokens',
-  input_embedding: 'Input embedding',
-  error: 'Error',
-  status: 'Status',
-  retrieval: 'Retrieval',
-  tool_calls: 'Tool calls',
-};
 
 /** Column → role mapping: Loupe's guess, corrected by the user and saved in the workspace. */
 export function RolesEditor({ columns, mapping, guessed }: { columns: ColumnStats[]; mapping: RoleMapping; guessed: boolean }) {
@@ -58,8 +35,8 @@ export function RolesEditor({ columns, mapping, guessed }: { columns: ColumnStat
       <div className="roles-grid">
         {singleRoles.map((role) => (
           <label key={role} className="role">
-            <span className="muted">{LABELS[role]}</span>
-            <select aria-label={`${LABELS[role]} column`} value={draft.roles[role]?.column ?? ''} onChange={(e) => setRole(role, e.target.value)}>
+            <span className="muted">{ROLE_LABELS[role]}</span>
+            <select aria-label={`${ROLE_LABELS[role]} column`} value={draft.roles[role]?.column ?? ''} onChange={(e) => setRole(role, e.target.value)}>
               <option value="">— none —</option>
               {columns.map((c) => (
                 <option key={c.name} value={c.name}>{c.name}</option>

@@ -1,28 +1,15 @@
 import type { CallOutput } from '../../../shared/api';
+import { ROLE_LABELS } from '../../../shared/roles';
 
 type Field = CallOutput<'requestDetail'>['fields'][number];
 
-export const FIELD_TITLES: Record<string, string> = {
+/** Role names, with the drawer's own words for the long texts, time and latency. */
+const FIELD_TITLES: Record<string, string> = {
+  ...ROLE_LABELS,
   input_text: 'Prompt',
-  retrieval: 'Retrieval',
-  tool_calls: 'Tool calls',
   output_text: 'Response',
-  judge_score: 'Judge score',
-  judge_rationale: 'Judge rationale',
-  feedback: 'Feedback',
-  refused: 'Refused',
-  format_ok: 'Format ok',
-  output_format: 'Output format',
-  model_version: 'Model version',
-  prompt_revision: 'Prompt revision',
-  deployment: 'Deployment',
   latency: 'Latency (ms)',
-  input_tokens: 'Input tokens',
-  output_tokens: 'Output tokens',
-  status: 'Status',
-  error: 'Error',
   timestamp: 'Time',
-  request_id: 'Request id',
 };
 const LONG = new Set(['input_text', 'retrieval', 'tool_calls', 'output_text', 'judge_rationale']);
 
