@@ -41,11 +41,15 @@ export const liveVersionSchema = z.object({
   baselineSd: z.number().nullable(),
   baselineN: z.number(),
   baselineErrorRate: z.number().nullable(),
-  /** μ_b − 2·s_b/√n of the window that decided the status (the last hour unless flagged). */
+  /** The hourly 2σ line μ_b − 2·s_b/√n for the last hour's n judged (null below 10). */
   threshold: z.number().nullable(),
+  hourBelowThreshold: z.boolean(),
+  /** flagged: the judge CUSUM crossed its threshold and has not come back to zero. */
   status: z.enum(['ok', 'flagged', 'insufficient_data']),
-  /** The trailing window (minutes) whose mean fell below its threshold. */
-  flaggedWindowMinutes: z.number().nullable(),
+  /** The CUSUM as a share of its alert threshold (the larger of the two detectors): 1 alerts. */
+  evidence: z.number().nullable(),
+  /** Event time of the score that raised the flag. */
+  flaggedAt: z.string().nullable(),
 });
 export type LiveVersion = z.infer<typeof liveVersionSchema>;
 

@@ -6,13 +6,14 @@
  * judge_sample 0.2, v2's judge drops by 0.3 at 6h10m). Six exported hours (generated with the
  * run's seed) are the baseline; the live clock starts LEAD seconds before the drop and runs at
  * speed 1, so simulated and wall seconds are the same. The core's TailRunner (with the live
- * analytics, evaluated every 2 s as the app does) tails the service in this process; the
+ * analytics as the app runs them: the judge CUSUM per score, evaluated in the batch that crosses)
+ * tails the service in this process; the
  * alert time is the alert's raisedAt, the regression's start the wall-clock emit time of the
  * first event at or after 6h10m (the service's `onTailEvent`).
  *
  * Statistical minimum: a one-sided 2σ test sees a drop Δ after n judged requests of v2 once
  * Δ > 2·s_b/√n, i.e. n = ⌊(2·s_b/Δ)²⌋ + 1 (s_b: v2's baseline sd, as the snapshot reports it);
- * the live rule also needs n ≥ 10. Time = n / (v2's judged requests per second: rate × weight
+ * the hourly 2σ rule also needs n ≥ 10. Time = n / (v2's judged requests per second: rate × weight
  * × judge_sample × (1 − base_error_rate)). Prints each run and the medians over the seeds.
  * DROP replaces the fixture's drop of 0.3 — which a single judged request shows (n = 1, below
  * the rule's floor of 10) — e.g. 0.06 for a drop that takes ~15 judged requests to see.

@@ -3,6 +3,7 @@ import { queryOne, queryRows } from '../db/duckdb';
 import { binCaseSql, DEFAULT_BINS, quantileProbabilities, uniqueCuts } from '../drift/binning';
 import { DEFAULT_K, DEFAULT_SEED, sphericalKMeans } from '../drift/embedding-clusters';
 import { REQUESTS, SOURCE_COLUMN } from '../workspace/ingest-partitions';
+import { judgeBaselines, type JudgeBaseline } from './live-judge-baseline';
 
 /**
  * The reference the live numbers are compared with: the workspace's exported rows (not live
@@ -12,11 +13,7 @@ import { REQUESTS, SOURCE_COLUMN } from '../workspace/ingest-partitions';
 export const BASELINE_DAYS = 7;
 const EMBEDDING_SAMPLE = 5000;
 
-export interface JudgeBaseline {
-  n: number;
-  mean: number | null;
-  sd: number | null;
-}
+export type { JudgeBaseline };
 
 export interface VersionBaseline extends JudgeBaseline {
   deployment: string;
@@ -49,20 +46,13 @@ export async function loadLiveBaseline(conn: DuckDBConnection): Promise<LiveBase
   const [bs, be] = [start, end].map((t) => new Date(t).toISOString().replace('T', ' ').replace('Z', ''));
   const where = `${exported} AND ts >= CAST($1 AS TIMESTAMP) AND ts < CAST($2 AS TIMESTAMP)`;
 
-  const versions = await queryRows<VersionBaseline>(
-    conn,
-    `SELECT deployment, model_version AS version, count(*) AS requests, count(*) FILTER (status = 'error') AS errors,
-            count(judge_score) AS n, avg(judge_score) AS mean, stddev_samp(judge_score) AS sd
-       FROM ${REQUESTS} WHERE ${where} GROUP BY ALL`,
-    [bs, be],
-  );
-  const deployments = new Map(
-    (await queryRows<JudgeBaseline & { deployment: string }>(
-      conn,
-      `SELECT deployment, count(judge_score) AS n, avg(judge_score) AS mean, stddev_samp(judge_score) AS sd
-         FROM ${REQUESTS} WHERE ${where} GROUP BY ALL`,
-      [bs, be],
-    )).map((d) => [d.deployment, { n: d.n, mean: d.mean, sd: d.sd }]),
+  const versions: VersionBaseline[] = (await judgeBaselines(conn, where, [bs, be], ['deployment', 'model_version'])).map(({ key, ...j }) => ({
+    deployment: key[0],
+    version: key[1],
+    ...j,
+  }));
+  const deployments = new Map<string, JudgeBaseline>(
+    (await judgeBaselines(conn, where, [bs, be], ['deployment'])).map(({ key, requests: _r, errors: _e, ...j }) => [key[0], j]),
   );
   const features: FeatureBaseline[] = [];
   const clusters = await clusterBaseline(conn, where, [bs, be]);

@@ -11,7 +11,8 @@ import { TailWriter, type TailWriterOptions } from './tail-writer';
 
 /** What the runner needs from the live analytics (live-analytics.ts implements it). */
 export interface LiveAnalyticsSink {
-  observe(records: readonly LogRecord[]): void;
+  /** True when an alert condition changed: the runner evaluates at once instead of on its timer. */
+  observe(records: readonly LogRecord[]): boolean;
   evaluate(): { analytics: LiveAnalyticsValue; alerts: LiveAlert[] };
 }
 
@@ -25,9 +26,8 @@ export interface TailRunOptions {
   writer?: Omit<TailWriterOptions, 'onCommitted'>;
   client?: Pick<TailClientOptions, 'baseMs' | 'maxMs' | 'idleTimeoutMs' | 'random'>;
   /**
-   * How often the analytics are re-evaluated (ms). Not after every batch: each evaluation is
-   * another draw of the 2σ rule's false-flag chance on a window that has barely changed
-   * (evaluating every batch raised a false judge alert in the live analytics test).
+   * How often the hour's numbers and PSI are re-evaluated (ms). A judge alert does not wait for
+   * it: the CUSUM is updated score by score and a crossing is evaluated in the same batch.
    */
   evaluateEveryMs?: number;
   /** Something changed: a caller throttles its snapshots on this. */
@@ -83,8 +83,8 @@ export class TailRunner {
         this.ingested += added.length;
         this.duplicates += b.duplicates;
         this.rows.push(added);
-        this.analytics?.observe(added);
-        this.o.onChange?.();
+        if (this.analytics?.observe(added)) this.evaluate();
+        else this.o.onChange?.();
       },
     });
     this.evalTimer = setInterval(() => this.evaluate(), this.o.evaluateEveryMs ?? 2000);

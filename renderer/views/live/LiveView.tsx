@@ -1,4 +1,5 @@
 import { Suspense, lazy, useEffect, useMemo } from 'react';
+import type { LiveVersion } from '../../../shared/live';
 import { ErrorNote } from '../../app/ErrorNote';
 import { client } from '../../api/client';
 import { useLive } from '../../store/live-store';
@@ -58,7 +59,13 @@ export function LiveView() {
       )}
       {flagged.length > 0 && (
         <p className="live-flagged" data-testid="live-judge-flagged">
-          Judge alert: {flagged.map((v) => `${v.version} (${v.deployment}) ${v.judgeMean?.toFixed(3)} < ${v.threshold?.toFixed(3)}`).join('; ')}
+          Judge alert: {flagged.map(describeFlag).join('; ')}
+        </p>
+      )}
+      {analytics && analytics.versions.some((v) => v.evidence !== null) && (
+        <p className="muted small" data-testid="live-judge-evidence" title={analytics.rule}>
+          Evidence of a judge drop (100 % alerts):{' '}
+          {analytics.versions.filter((v) => v.evidence !== null).map((v) => `${v.version} (${v.deployment}) ${Math.round(Math.min(1, v.evidence!) * 100)} %`).join(' · ')}
         </p>
       )}
       {specs && (
@@ -90,4 +97,9 @@ function formatLag(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+function describeFlag(v: LiveVersion): string {
+  const hour = v.judgeMean === null ? '' : `, last hour ${v.judgeMean.toFixed(3)}${v.threshold !== null ? ` (2σ line ${v.threshold.toFixed(3)})` : ''}`;
+  return `${v.version} (${v.deployment}) below its baseline ${v.baselineMean?.toFixed(3)} since ${v.flaggedAt?.slice(11, 19)}${hour}`;
 }

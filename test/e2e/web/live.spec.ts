@@ -37,7 +37,8 @@ test('the Live view shows the stream rate and raises the judge alert for the reg
 
   const alert = app.getByRole('alert').filter({ hasText: 'Judge mean of v2 (assistant) dropped' });
   await expect(alert).toBeVisible({ timeout: 120_000 });
-  await expect(app.getByTestId('live-judge-flagged')).toContainText('v2 (assistant)');
+  await expect(app.getByTestId('live-judge-flagged')).toContainText('v2 (assistant) below its baseline');
+  await expect(app.getByTestId('live-judge-evidence')).toContainText('v2 (assistant) 100 %');
   await expect(app.getByRole('img', { name: 'Judge mean per version, last hour' })).toBeVisible();
 
   // The notification opens the deployment it is about.
