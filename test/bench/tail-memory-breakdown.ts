@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, queryOne } from '../../electron/core/db/duckdb';
+import { openDatabase, queryOne, queryRows } from '../../electron/core/db/duckdb';
 import { LiveAnalytics } from '../../electron/core/tail/live-analytics';
 import { loadLiveBaseline } from '../../electron/core/tail/live-baseline';
 import { TailRunner } from '../../electron/core/tail/tail-runner';
@@ -30,6 +30,7 @@ const svc = await spawnService(['--scenario', path.join(root, 'test/fixtures/sce
 const db = await openDatabase(MEMORY_LIMIT ? { memoryLimit: MEMORY_LIMIT } : {});
 const dir = tempDir('loupe-bench-mem-ws-');
 const ws = await Workspace.open(db.conn, dir, (c) => guessRoles(c).mapping);
+for (const stmt of (process.env.DUCKDB_SET ?? '').split(';').filter(Boolean)) await queryOne(db.conn, stmt);
 const limit = await queryOne<{ v: string }>(db.conn, "SELECT current_setting('memory_limit') AS v");
 const runner = new TailRunner({
   instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head',
@@ -47,6 +48,10 @@ try {
     const m = process.memoryUsage();
     const duck = await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()');
     const snap = runner.snapshot();
+    if (process.env.TAGS) {
+      const tags = await queryRows<{ tag: string; mb: number }>(db.conn, 'SELECT tag, round(memory_usage_bytes / 2^20) AS mb FROM duckdb_memory() WHERE memory_usage_bytes > 2^20');
+      console.log(`   heapTotal ${(m.heapTotal / MB).toFixed(0)} MB; DuckDB ${tags.map((t) => `${t.tag} ${t.mb}`).join(', ')}`);
+    }
     console.log(
       `${String(Math.round((Date.now() - t0) / 1000)).padStart(6)} ${String(snap.ingested).padStart(10)} ${(m.rss / MB).toFixed(0).padStart(8)} ${(m.heapUsed / MB).toFixed(0).padStart(12)} ${((m.external + m.arrayBuffers) / MB).toFixed(0).padStart(13)} ${((duck?.b ?? 0) / MB).toFixed(0).padStart(11)} ${(dirBytes(dir) / MB).toFixed(0).padStart(20)}`,
     );

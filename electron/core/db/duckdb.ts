@@ -21,9 +21,17 @@ export interface OpenOptions {
   threads?: number;
 }
 
+const memoryLimits = new WeakMap<DuckDBInstance, string>();
+
+/** The memory_limit an instance was opened with, to restore it exactly after a trim. */
+export function configuredMemoryLimit(instance: DuckDBInstance): string | undefined {
+  return memoryLimits.get(instance);
+}
+
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  const memoryLimit = opts.memoryLimit ?? defaultMemoryLimit();
   const instance = await DuckDBInstance.create(opts.file ?? ':memory:', {
-    memory_limit: opts.memoryLimit ?? defaultMemoryLimit(),
+    memory_limit: memoryLimit,
     // Checkpoint after 64 MB of WAL instead of DuckDB's 16 MB. The live tail appends a few
     // thousand rows per commit, and every automatic checkpoint rewrites the table's last,
     // partly filled row group (122,880 rows) from its start: at 16 MB (~13k tail rows of ~1.2 KB)
@@ -35,6 +43,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     temp_directory: path.join(os.tmpdir(), 'loupe-duckdb-spill'),
     ...(opts.threads ? { threads: String(opts.threads) } : {}),
   });
+  memoryLimits.set(instance, memoryLimit);
   const conn = await instance.connect();
   return {
     instance,

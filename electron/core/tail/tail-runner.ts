@@ -3,6 +3,8 @@ import type { LoupeErrorValue } from '../../../shared/errors';
 import { toErrorValue } from '../../../shared/errors';
 import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, TailSnapshot, TailState } from '../../../shared/live';
 import type { LogRecord } from '../../../shared/log-schema';
+import { configuredMemoryLimit } from '../db/duckdb';
+import { trimTableCache } from '../db/table-cache';
 import { parseTailEvent } from './parse-tail-event';
 import { runTailClient, type TailClientOptions } from './tail-client';
 import { NewestRows, RateMeter } from './tail-stats';
@@ -36,6 +38,9 @@ export interface TailRunOptions {
 
 const emptyAnalytics: LiveAnalyticsValue = { window: null, baseline: null, rule: '', versions: [], psi: [], minutes: [] };
 const HOUR = 3_600_000;
+/** Table blocks DuckDB may keep cached while a tail runs (see db/table-cache.ts), checked every 10 s. */
+export const TAIL_TABLE_CACHE_BYTES = 32 * 2 ** 20;
+const TRIM_EVERY_MS = 10_000;
 
 /**
  * One live tail into the open workspace: the reconnecting client, validation and quarantine,
@@ -63,6 +68,8 @@ export class TailRunner {
   private pendingGap: { requested: number; oldest: number; before: number | null } | null = null;
   private evaluated: { analytics: LiveAnalyticsValue; alerts: LiveAlert[] } = { analytics: emptyAnalytics, alerts: [] };
   private evalTimer: NodeJS.Timeout | null = null;
+  private trimTimer: NodeJS.Timeout | null = null;
+  private trimConn: DuckDBConnection | null = null;
   /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
   done: Promise<void> = Promise.resolve();
 
@@ -88,6 +95,19 @@ export class TailRunner {
       },
     });
     this.evalTimer = setInterval(() => this.evaluate(), this.o.evaluateEveryMs ?? 2000);
+    const limit = configuredMemoryLimit(this.o.instance);
+    if (limit) {
+      // Its own connection: a SET between the writer's statements would wait for its batch.
+      const trimConn = (this.trimConn = await this.o.instance.connect());
+      let trimming = false;
+      this.trimTimer = setInterval(() => {
+        if (trimming) return;
+        trimming = true;
+        void trimTableCache(trimConn, limit, TAIL_TABLE_CACHE_BYTES)
+          .catch(() => {}) // a cache that stays is not worth stopping the stream for
+          .finally(() => (trimming = false));
+      }, TRIM_EVERY_MS);
+    }
     this.state = 'connecting';
     this.done = runTailClient({
       ...this.o.client,
@@ -172,6 +192,7 @@ export class TailRunner {
 
   private async finish(error: LoupeErrorValue | null): Promise<void> {
     if (this.evalTimer) clearInterval(this.evalTimer);
+    if (this.trimTimer) clearInterval(this.trimTimer);
     try {
       await this.writer?.flush();
     } catch (err) {
@@ -182,6 +203,8 @@ export class TailRunner {
     this.state = error ? 'error' : 'stopped';
     this.conn?.closeSync();
     this.conn = null;
+    this.trimConn?.closeSync();
+    this.trimConn = null;
     this.o.onChange?.();
   }
 }
