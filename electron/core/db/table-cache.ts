@@ -18,9 +18,14 @@ export async function trimTableCache(conn: DuckDBConnection, memoryLimit: string
   if (cached <= budgetBytes) return { before: cached, after: cached };
   const target = Math.floor(total - cached + budgetBytes);
   // Both SETs in one call, so the lowered limit lasts as long as the eviction, not a round trip
-  // through JS (queries on other connections meanwhile may have to evict too). If the
-  // first fails (pinned memory above the target: a big query is running), DuckDB keeps the old
-  // limit and the second never runs; the trim waits for the next round.
-  await conn.run(`SET memory_limit = '${target}B'; SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`).catch(() => {});
+  // through JS. An allocation on another connection meanwhile finds the budget's blocks still
+  // cached and evicts from them. If the first SET fails (pinned memory above the target: a big
+  // query is running), DuckDB keeps the old limit and the second never runs; the trim waits for
+  // the next round.
+  try {
+    await conn.run(`SET memory_limit = '${target}B'; SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`);
+  } catch (err) {
+    if (!/memory/i.test((err as Error).message)) throw err;
+  }
   return { before: cached, after: (await usage()).cached };
 }

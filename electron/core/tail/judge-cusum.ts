@@ -11,15 +11,17 @@
  *
  * For each judged score x of a version with baseline mean μ_b and sd s_b:
  *
- *   z = clamp((μ_b − x) / s_b, −4, 4)       (positive below the baseline; one score moves S by ≤ 4)
+ *   z = clamp((μ_b − x) / s_b, −4, 4) to 0.1 (positive below the baseline; one score moves S by ≤ 4)
  *   S ← max(0, S + z − k)                   flagged ⇔ S > h
  *
  * Two detectors run side by side: k = 0.25 is tuned to drops of about half a baseline sd, k = 1
  * to drops of about two, each with half the false-alert budget. h is the smallest threshold
  * whose average run length on the baseline's own z distribution (its histogram, not a normal
- * curve: judge scores are skewed and lumpy) reaches the version's judged rate × the budget. The
- * run length comes from the Markov chain of S (Brook & Evans, Biometrika 1972), exact here
- * because scores are binned.
+ * curve: judge scores are skewed and lumpy) reaches the baseline's judged rate × the budget
+ * (per version; a canary held to its deployment's baseline gets the deployment's rate, so its
+ * false alerts are rarer and its alerts a little slower). The run length comes from the Markov
+ * chain of S (Brook & Evans, Biometrika 1972); live z is put on the histogram's grid too, which
+ * makes that chain exact for the detector that runs.
  */
 export const FALSE_ALERT_DAYS = 30;
 export const CUSUM_KS = [0.25, 1] as const;
@@ -110,7 +112,7 @@ export function calibrateThreshold(dist: ReadonlyArray<{ z: number; p: number }>
   while (averageRunLength(dist, k, hi) < targetRunLength) {
     lo = hi;
     hi *= 2;
-    if (hi > 1e4) return hi;
+    if (hi > 512) return hi; // far beyond any baseline with a finite sd: never alerts
   }
   while (hi - lo > LATTICE) {
     const mid = (lo + hi) / 2;

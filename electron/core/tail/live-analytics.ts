@@ -3,7 +3,7 @@ import type { LogRecord } from '../../../shared/log-schema';
 import { binIndex } from '../drift/binning';
 import { DEFAULT_MIN_BASELINE_JUDGED, DEFAULT_MIN_HOUR_JUDGED, judgeThreshold } from '../drift/judge-monitor';
 import { compareCounts, driftLevel, PSI_ALERT } from '../drift/metrics';
-import { CUSUM_KS, cusumStep, cusumThresholds, FALSE_ALERT_DAYS, standardise, type CusumThresholds } from './judge-cusum';
+import { CUSUM_KS, cusumStep, cusumThresholds, FALSE_ALERT_DAYS, standardise, Z_CLIP, Z_STEP, zBin, type CusumThresholds } from './judge-cusum';
 import { formatOf, nearestCentroid, type FeatureBaseline, type JudgeBaseline, type LiveBaseline } from './live-baseline';
 import type { LiveAnalyticsSink } from './tail-runner';
 
@@ -48,6 +48,10 @@ interface JudgeDetector {
   s: number[];
   /** Event time of the score that crossed a threshold; null while the version looks steady. */
   flaggedAt: string | null;
+  /** Crossings so far and how many have been raised: a batch can flag and clear a version. */
+  crossings: number;
+  raised: number;
+  crossedAt: string | null;
 }
 
 interface Bucket {
@@ -104,7 +108,8 @@ export class LiveAnalytics implements LiveAnalyticsSink {
   private judge(deployment: string, version: string, score: number, ts: string): boolean {
     const d = this.detector(deployment, version);
     if (!d.thresholds || !d.base) return false;
-    const z = standardise(score, d.base.mean!, d.base.sd!);
+    // On the histogram's grid, so the run lengths the thresholds were set from are exact.
+    const z = -Z_CLIP + zBin(standardise(score, d.base.mean!, d.base.sd!)) * Z_STEP;
     let crossed = false;
     let zero = true;
     CUSUM_KS.forEach((k, i) => {
@@ -119,7 +124,8 @@ export class LiveAnalytics implements LiveAnalyticsSink {
       if (d.s[i] > 0) zero = false;
     });
     if (crossed && d.flaggedAt === null) {
-      d.flaggedAt = ts;
+      d.flaggedAt = d.crossedAt = ts;
+      d.crossings++;
       return true;
     }
     if (zero && d.flaggedAt !== null) {
@@ -144,6 +150,9 @@ export class LiveAnalytics implements LiveAnalyticsSink {
       thresholds: base ? this.calibrated.get(base)! : null,
       s: CUSUM_KS.map(() => 0),
       flaggedAt: null,
+      crossings: 0,
+      raised: 0,
+      crossedAt: null,
     };
     this.detectors.set(k, d);
     return d;
@@ -236,15 +245,18 @@ export class LiveAnalytics implements LiveAnalyticsSink {
   private raiseAlerts(versions: LiveVersion[], psi: Array<{ axis: string; feature: string; psi: number | null }>, eventTime: string): void {
     const active = new Set<string>();
     for (const v of versions) {
-      if (v.status !== 'flagged') continue;
+      const d = this.detector(v.deployment, v.version);
       const base = `judge:${v.deployment}:${v.version}`;
-      active.add(base);
+      if (v.status === 'flagged') active.add(base);
+      if (d.raised === d.crossings) continue;
+      d.raised = d.crossings;
+      // Raised even when the same batch already cleared it (then it is closed below at once).
       this.open(base, () => ({
         kind: 'judge',
         title: `Judge mean of ${v.version} (${v.deployment}) dropped`,
         detail:
-          `its judge scores since ${v.flaggedAt!.slice(11, 19)} sit below the baseline ${v.baselineMean?.toFixed(3)} (${v.baselineOf}) beyond chance ` +
-          `(CUSUM, ~1 false alert per ${FALSE_ALERT_DAYS} days); last hour ${v.judgeMean?.toFixed(3) ?? '—'} over ${v.judged} judged` +
+          `its judge scores up to ${d.crossedAt!.slice(11, 19)} sat below the baseline ${v.baselineMean?.toFixed(3)} (${v.baselineOf}) beyond chance ` +
+          `(CUSUM, ~1 false alert per ${FALSE_ALERT_DAYS} days per version); last hour ${v.judgeMean?.toFixed(3) ?? '—'} over ${v.judged} judged` +
           (v.threshold !== null ? `, 2σ line ${v.threshold.toFixed(3)}` : ''),
         target: { view: 'deployments', deployment: v.deployment, slice: `model_version=${encodeURIComponent(v.version)}` },
       }), eventTime);

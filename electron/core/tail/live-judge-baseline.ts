@@ -63,6 +63,8 @@ export async function judgeBaselines(
     mean: s.mean,
     sd: s.sd,
     zCounts: counts.get(s.key.join('\u0000')) ?? new Array<number>(Z_BINS).fill(0),
-    perSecond: s.n > 1 && s.span_s ? (s.n - 1) / s.span_s : 0,
+    // Scores crowded into less than an hour (or one instant) say little about the rate: count
+    // them over an hour at least, which errs towards fewer false alerts.
+    perSecond: s.n > 1 ? (s.n - 1) / Math.max(3600, s.span_s ?? 0) : 0,
   }));
 }

@@ -70,6 +70,7 @@ export class TailRunner {
   private evalTimer: NodeJS.Timeout | null = null;
   private trimTimer: NodeJS.Timeout | null = null;
   private trimConn: DuckDBConnection | null = null;
+  private trimming: Promise<void> | null = null;
   /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
   done: Promise<void> = Promise.resolve();
 
@@ -99,13 +100,17 @@ export class TailRunner {
     if (limit) {
       // Its own connection: a SET between the writer's statements would wait for its batch.
       const trimConn = (this.trimConn = await this.o.instance.connect());
-      let trimming = false;
+      let warned = false;
       this.trimTimer = setInterval(() => {
-        if (trimming) return;
-        trimming = true;
-        void trimTableCache(trimConn, limit, TAIL_TABLE_CACHE_BYTES)
-          .catch(() => {}) // a cache that stays is not worth stopping the stream for
-          .finally(() => (trimming = false));
+        if (this.trimming) return;
+        this.trimming = trimTableCache(trimConn, limit, TAIL_TABLE_CACHE_BYTES)
+          .then(() => undefined)
+          .catch((err: unknown) => {
+            // A cache that stays is not worth stopping the stream for; say so once.
+            if (!warned) console.warn(`live tail: could not trim DuckDB's table cache: ${(err as Error).message}`);
+            warned = true;
+          })
+          .finally(() => (this.trimming = null));
       }, TRIM_EVERY_MS);
     }
     this.state = 'connecting';
@@ -193,6 +198,7 @@ export class TailRunner {
   private async finish(error: LoupeErrorValue | null): Promise<void> {
     if (this.evalTimer) clearInterval(this.evalTimer);
     if (this.trimTimer) clearInterval(this.trimTimer);
+    await this.trimming; // its connection is closed below
     try {
       await this.writer?.flush();
     } catch (err) {
