@@ -45,6 +45,9 @@ try {
   console.log('   t s   ingested   RSS MB   V8 heap MB   external MB   DuckDB MB   workspace files MB');
   for (let k = 1; k * EVERY_S <= MINUTES * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * EVERY_S * 1000 - Date.now()));
+    // FORCE_GC=1 with node --expose-gc: a full GC before each sample, to tell native memory
+    // waiting on finalizers (DuckDB results, appenders) from memory that is really held.
+    if (process.env.FORCE_GC) (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const duck = await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()');
     const snap = runner.snapshot();
