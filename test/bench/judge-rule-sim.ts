@@ -33,7 +33,7 @@ const HOUR = 3_600_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = await loadScenario(path.join(root, 'test/fixtures/scenarios/live-judge-regression.yaml'));
 
-/** Feeds [fromMs, toMs) of the model's traffic in batches; `onEval` after each evaluation. */
+/** Feeds [fromMs, toMs) of the model's traffic in 250 ms batches to `each`; it returns true to stop. */
 function stream(model: TrafficModel, fromMs: number, toMs: number, seq0: number, each: (records: LogRecord[], t: number) => boolean | void): void {
   let carry = 0;
   let seq = seq0;
@@ -45,7 +45,7 @@ function stream(model: TrafficModel, fromMs: number, toMs: number, seq0: number,
   }
 }
 
-function baselineOf(model: TrafficModel, seed: number): LiveBaseline {
+function baselineOf(model: TrafficModel): LiveBaseline {
   const acc = new Map<string, { deployment: string; version: string; requests: number; errors: number; scores: number[] }>();
   stream(model, model.startMs, model.startMs + 6 * HOUR, 0, (records) => {
     for (const r of records) {
@@ -57,7 +57,6 @@ function baselineOf(model: TrafficModel, seed: number): LiveBaseline {
       if (r.judge_score !== null) v.scores.push(r.judge_score);
     }
   });
-  void seed;
   // As live-judge-baseline.ts computes them in SQL.
   const versions: VersionBaseline[] = [...acc.values()].map((v) => {
     const n = v.scores.length;
@@ -79,7 +78,7 @@ const dropOffset = (6 * 60 + 10) * 60_000;
 // 1. False alerts on steady traffic: both versions, STEADY_HOURS after the baseline.
 {
   const model = historyModel(withDrop(fixture, null), 101);
-  const live = new LiveAnalytics(baselineOf(model, 101), FALSE_ALERT_DAYS_ARG);
+  const live = new LiveAnalytics(baselineOf(model), FALSE_ALERT_DAYS_ARG);
   let nextEval = 0;
   const raised = new Set<string>();
   const from = model.startMs + 6 * HOUR;
@@ -101,7 +100,7 @@ for (const drop of DROPS) {
   for (let trial = 0; trial < TRIALS; trial++) {
     const seed = 1000 + trial;
     const model = historyModel(withDrop(fixture, drop), seed);
-    const baseline = baselineOf(model, seed);
+    const baseline = baselineOf(model);
     const v2 = baseline.versions.find((v) => v.version === 'v2')!;
     nMin = Math.floor((2 * v2.sd! / drop) ** 2) + 1;
     const live = new LiveAnalytics(baseline, FALSE_ALERT_DAYS_ARG);
