@@ -4,7 +4,8 @@
  * this process, writing a file-backed workspace, with the live analytics on. Every EVERY
  * seconds: RSS, the V8 heap, DuckDB's own accounting (sum of duckdb_memory()), and the workspace
  * file. Opens the database as the core does (createCore → openDatabase, default memory limit)
- * unless MEMORY_LIMIT is given (e.g. 256MB).
+ * unless MEMORY_LIMIT is given (e.g. 256MB). EXIT_HARD=1 exits without closing anything, so a
+ * native heap profiler sees what the tail still holds (`heaptrack node … ; heaptrack_print -d`).
  *   node --import tsx test/bench/tail-memory-breakdown.ts [MINUTES=3] [RATE=1000] [EVERY_S=20] [MEMORY_LIMIT]
  */
 import fs from 'node:fs';
@@ -60,6 +61,11 @@ try {
     );
   }
 } finally {
+  if (process.env.EXIT_HARD) {
+    // Under heaptrack: what is still allocated at exit is what the tail holds (closing would free it).
+    await svc.stop();
+    process.exit(0);
+  }
   await runner.stop();
   await ws.close();
   db.close();

@@ -3,7 +3,8 @@
  * RATE events/s, speed 1) streams into browser mode's core (own process, `electron/serve-cli.ts`,
  * as `npm run web` runs it) with an empty workspace open. The core's RSS (VmRSS of its process)
  * is sampled every EVERY seconds; prints the series against the events ingested, and the
- * least-squares slope of RSS over time and over events after the warm-up (the first third).
+ * least-squares slope of RSS over time and over events after the warm-up (the first third), the
+ * medians per five minutes, and the slope from minute 10 on.
  *   node --import tsx test/bench/tail-rss-bench.ts [MINUTES=10] [RATE=1000] [EVERY_S=30]
  */
 import fs from 'node:fs';
@@ -62,6 +63,20 @@ try {
   const per100k = slope(warm.map((x) => x.ingested / 100_000), warm.map((x) => x.rss));
   const rss = warm.map((x) => x.rss);
   console.log(`after warm-up (t ≥ ${warm[0].s} s, ${warm.length} samples): RSS ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB, slope ${perMin.toFixed(2)} MB/min = ${per100k.toFixed(2)} MB per 100k events`);
+  // The issue's question is whether RSS keeps growing once the tail is warm: medians per five
+  // minutes, and the slope from minute 10 on (its checkpoint spikes included).
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const windows: string[] = [];
+  for (let from = 0; from < MINUTES * 60; from += 300) {
+    const w = samples.filter((x) => x.s > from && x.s <= from + 300).map((x) => x.rss);
+    if (w.length) windows.push(median(w).toFixed(0));
+  }
+  console.log(`medians per five minutes: ${windows.join(', ')} MB`);
+  const late = samples.filter((x) => x.s >= 600);
+  if (late.length >= 4) {
+    const lateRss = late.map((x) => x.rss);
+    console.log(`from minute 10 (${late.length} samples): RSS ${Math.min(...lateRss).toFixed(0)}–${Math.max(...lateRss).toFixed(0)} MB, slope ${slope(late.map((x) => x.s / 60), lateRss).toFixed(2)} MB/min = ${slope(late.map((x) => x.ingested / 100_000), lateRss).toFixed(2)} MB per 100k events`);
+  }
   console.log(`ingested ${stop.ingested} events (${(stop.ingested / ((Date.now() - t0) / 1000)).toFixed(0)}/s), duplicates ${stop.duplicates}, quarantined ${stop.quarantined}, reconnects ${stop.reconnects}`);
 } finally {
   core.child.kill('SIGTERM');
