@@ -1,0 +1,70 @@
+/**
+ * The TailWriter alone, by event count: synthetic tail-steady records through JSON (as the tail
+ * receives them) into a file-backed workspace, in commits of BATCH rows (250 is what 1,000
+ * events/s makes with the 250 ms flush), as fast as it goes or PACE commits a second, with the
+ * table-cache trim every 10,000 events as a running tail has it. Every EVERY events: RSS, DuckDB's
+ * own accounting, the V8 heap total, and the rest. Tells memory that grows with events from
+ * memory that grows with time (tail-rss-bench.ts runs in real time), in a fraction of the time.
+ *   node --import tsx test/bench/tail-writer-memory-bench.ts [EVENTS=3600000] [EVERY=150000] [BATCH=250] [PACE=0]
+ * EXIT_HARD=1 exits without closing, for `DUCKDB_JE_MALLOC_CONF=stats_print:true` (DuckDB's own
+ * jemalloc prints its totals at exit) or heaptrack.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configuredMemoryLimit, openDatabase, queryOne } from '../../electron/core/db/duckdb';
+import { trimTableCache } from '../../electron/core/db/table-cache';
+import { TAIL_TABLE_CACHE_BYTES } from '../../electron/core/tail/tail-runner';
+import { prepareTailTables } from '../../electron/core/tail/tail-tables';
+import { TailWriter } from '../../electron/core/tail/tail-writer';
+import { guessRoles } from '../../electron/core/workspace/guess-roles';
+import { Workspace } from '../../electron/core/workspace/workspace';
+import { historyModel } from '../../service/sim/generate-history';
+import { makeRecord } from '../../service/sim/traffic';
+import { loadScenario } from '../../service/scenario/load-scenario';
+import type { LogRecord } from '../../shared/log-schema';
+import { tempDir } from '../support/make-parquet';
+
+const EVENTS = Number(process.argv[2] ?? 3_600_000);
+const EVERY = Number(process.argv[3] ?? 150_000);
+const BATCH = Number(process.argv[4] ?? 250);
+const PACE = Number(process.argv[5] ?? 0);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MB = 2 ** 20;
+
+const db = await openDatabase({});
+const ws = await Workspace.open(db.conn, tempDir('loupe-bench-writer-mem-'), (c) => guessRoles(c).mapping);
+const conn = await db.instance.connect();
+const trimConn = await db.instance.connect();
+await prepareTailTables(conn);
+const scenario = await loadScenario(path.join(root, 'test/fixtures/scenarios/tail-steady.yaml'));
+const model = historyModel(scenario, 1);
+const t0 = Date.parse(scenario.start);
+const writer = new TailWriter(conn, 'tail:bench', { batchRows: BATCH, flushMs: 3_600_000 });
+const start = Date.now();
+console.log(`${EVENTS} events in commits of ${BATCH}, ${PACE ? `${PACE} commits/s` : 'full speed'}`);
+console.log('  events      s   RSS MB   DuckDB MB   V8 heap total MB   rest MB');
+for (let i = 0; i < EVENTS; i++) {
+  // One event per millisecond of event time: 1,000 events/s, as the real-time bench.
+  const pending = writer.add(JSON.parse(JSON.stringify(makeRecord(model, t0 + i, i))) as LogRecord, i + 1);
+  if (pending) await pending;
+  const n = i + 1;
+  if (PACE && n % BATCH === 0) {
+    const due = start + (n / BATCH / PACE) * 1000;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+  }
+  if (n % 10_000 === 0) await trimTableCache(trimConn, configuredMemoryLimit(db.instance)!, TAIL_TABLE_CACHE_BYTES);
+  if (n % EVERY === 0) {
+    await writer.flush();
+    const m = process.memoryUsage();
+    const duck = ((await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()'))?.b ?? 0) / MB;
+    const rss = m.rss / MB;
+    const heap = m.heapTotal / MB;
+    console.log(`${String(n).padStart(8)} ${((Date.now() - start) / 1000).toFixed(0).padStart(6)} ${rss.toFixed(0).padStart(8)} ${duck.toFixed(0).padStart(11)} ${heap.toFixed(0).padStart(18)} ${(rss - duck - heap).toFixed(0).padStart(9)}`);
+  }
+}
+await writer.flush();
+if (process.env.EXIT_HARD) process.exit(0);
+conn.closeSync();
+trimConn.closeSync();
+await ws.close();
+db.close();
