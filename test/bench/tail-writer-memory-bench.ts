@@ -6,7 +6,8 @@
  * own accounting, the V8 heap total, and the rest. Tells memory that grows with events from
  * memory that grows with time (tail-rss-bench.ts runs in real time), in a fraction of the time.
  *   node --import tsx test/bench/tail-writer-memory-bench.ts [EVENTS=3600000] [EVERY=150000] [BATCH=250] [PACE=0]
- * EXIT_HARD=1 exits without closing, for `DUCKDB_JE_MALLOC_CONF=stats_print:true` (DuckDB's own
+ * NO_TRIM=1 leaves the table cache alone; FORCE_GC=1 (with node --expose-gc) collects before each
+ * sample; EXIT_HARD=1 exits without closing, for `DUCKDB_JE_MALLOC_CONF=stats_print:true` (DuckDB's own
  * jemalloc prints its totals at exit) or heaptrack.
  */
 import path from 'node:path';
@@ -52,9 +53,10 @@ for (let i = 0; i < EVENTS; i++) {
     const due = start + (n / BATCH / PACE) * 1000;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
   }
-  if (n % 10_000 === 0) await trimTableCache(trimConn, configuredMemoryLimit(db.instance)!, TAIL_TABLE_CACHE_BYTES);
+  if (n % 10_000 === 0 && !process.env.NO_TRIM) await trimTableCache(trimConn, configuredMemoryLimit(db.instance)!, TAIL_TABLE_CACHE_BYTES);
   if (n % EVERY === 0) {
     await writer.flush();
+    if (process.env.FORCE_GC) (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const duck = ((await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()'))?.b ?? 0) / MB;
     const rss = m.rss / MB;
