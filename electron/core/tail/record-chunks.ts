@@ -86,7 +86,7 @@ export function sameLayout(appender: DuckDBAppender, cols: readonly ChunkColumn[
 }
 
 /** DuckDB's vector size: the most rows one chunk holds. */
-const CHUNK_ROWS = 2048;
+export const CHUNK_ROWS = 2048;
 
 /**
  * The records as filled data chunks of `cols`, ready for `appender.appendDataChunk` (which

@@ -3,7 +3,7 @@ import type { LogRecord } from '../../../shared/log-schema';
 import type { Quarantined } from './parse-tail-event';
 import { SOURCE_COLUMN } from '../workspace/ingest-partitions';
 import { WS } from '../workspace/layout';
-import { chunkLayout, fillChunks, sameLayout, v1Layout, type ChunkColumn } from './record-chunks';
+import { CHUNK_ROWS, chunkLayout, fillChunks, sameLayout, v1Layout, type ChunkColumn } from './record-chunks';
 import { createStaging, existingIds, moveStagedRows, quarantineRows, requestsColumns, saveCursor, STAGING } from './tail-tables';
 
 export interface TailWriterOptions {
@@ -32,12 +32,16 @@ export class TailWriter {
   private chain: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   private inFlight = 0;
+  /** Batches handed to the commit chain and not committed yet. */
+  private queued = 0;
   private readonly batchRows: number;
   private readonly flushMs: number;
   /** How records fill `requests` as last seen (null: not looked yet, or it needs staging). */
   private layout: ChunkColumn[] | null = null;
   /** Filled chunks go back here once appended; dropped when the layout changes. */
   private pool: DuckDBDataChunk[] = [];
+  /** The pool keeps at most two batches' worth: what the committing and the next batch use. */
+  private readonly poolMax: number;
 
   constructor(
     private readonly conn: DuckDBConnection,
@@ -46,6 +50,7 @@ export class TailWriter {
   ) {
     this.batchRows = opts.batchRows ?? 5000;
     this.flushMs = opts.flushMs ?? 250;
+    this.poolMax = 2 * Math.ceil(this.batchRows / CHUNK_ROWS);
   }
 
   add(r: LogRecord, cursor: number | null): Promise<void> | void {
@@ -70,11 +75,18 @@ export class TailWriter {
     this.dirtyCursor = false;
     if (records.length === 0 && bad.length === 0 && cursor === null) return this.chain;
     // The batch's chunks are filled now, on this thread, while the previous batch may still be
-    // committing on DuckDB's: the two overlap instead of taking turns.
-    const batch = this.prepare(records);
-    this.chain = this.chain.then(() => this.commit(batch, bad, cursor)).catch((err: Error) => {
-      this.failure = err;
-    });
+    // committing on DuckDB's: the two overlap instead of taking turns. Only the batch next in
+    // line is filled ahead: during a stall (a checkpoint) the timer keeps cutting batches, and
+    // filling each ahead made a chunk per batch, which the pool then kept for good — the pool
+    // grew with the longest stall yet (5 → 22 chunks in six minutes at 1,000 events/s).
+    const batch = this.prepare(records, this.queued <= 1);
+    this.queued++;
+    this.chain = this.chain
+      .then(() => this.commit(batch, bad, cursor))
+      .catch((err: Error) => {
+        this.failure = err;
+      })
+      .finally(() => this.queued--);
     return this.chain.then(() => {
       if (this.failure) throw this.failure;
     });
@@ -105,7 +117,7 @@ export class TailWriter {
     if (!this.timer) this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
   }
 
-  private prepare(records: LogRecord[]): Batch {
+  private prepare(records: LogRecord[], fillAhead: boolean): Batch {
     // Repeats inside the batch (a resent event) keep their first occurrence.
     const ids = new Set<string>();
     const unique: LogRecord[] = [];
@@ -122,7 +134,7 @@ export class TailWriter {
     const layout = this.layout;
     let chunks: DuckDBDataChunk[] | null = null;
     try {
-      if (layout && unique.length) chunks = fillChunks(layout, unique, this.pool);
+      if (fillAhead && layout && unique.length) chunks = fillChunks(layout, unique, this.pool);
     } catch {
       // The commit fills them again, where a failure stops the stream as any commit error does.
     }
@@ -192,9 +204,18 @@ export class TailWriter {
     await moveStagedRows(this.conn, this.source);
   }
 
-  /** Gives a batch's chunks back to the pool, if they still fit the current layout. */
+  /** Gives a batch's chunks back to the pool, if they still fit the current layout and it has room. */
   private release(batch: Batch): void {
-    if (batch.chunks && batch.layout === this.layout) this.pool.push(...batch.chunks);
+    if (batch.chunks && batch.layout === this.layout) {
+      for (const chunk of batch.chunks) {
+        if (this.pool.length >= this.poolMax) break;
+        // Emptied now rather than at the next fill: a pooled chunk would otherwise hold its last
+        // batch's text, in DuckDB's vectors and in the JS values its vectors cache.
+        chunk.reset();
+        chunk.rowCount = 0;
+        this.pool.push(chunk);
+      }
+    }
     batch.chunks = null;
   }
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it, vi } from 'vitest';
 import { queryOne, queryRows } from '../../../electron/core/db/duckdb';
 import { loadCursor, prepareTailTables, STAGING } from '../../../electron/core/tail/tail-tables';
 import { TailWriter, toSqlTs } from '../../../electron/core/tail/tail-writer';
@@ -98,6 +99,51 @@ describe('TailWriter', () => {
     for (const r of rs) close(byId.get(r.request_id)!, r);
     expect(await queryOne(conn, 'SELECT count(region) AS r, count(cost) AS c, count(day) AS d FROM ws.requests')).toEqual({ r: 0, c: 0, d: 0 });
     expect(await loadCursor(conn, SOURCE)).toBe(cursor);
+    conn.closeSync();
+    await ws.close();
+    db.close();
+  });
+
+  it('keeps a few data chunks however many batches wait behind a stalled commit', async () => {
+    const { db, ws } = await openWorkspace();
+    const conn = await db.instance.connect();
+    await prepareTailTables(conn);
+    const rs = await records(2100);
+    // COMMIT waits at a gate, as a batch waits behind a checkpoint on a live tail.
+    let open: () => void = () => {};
+    let gate: Promise<void> | null = null;
+    const stalling = new Proxy(conn, {
+      get(target, prop) {
+        if (prop === 'run') {
+          return async (sql: string, ...rest: unknown[]) => {
+            if (sql === 'COMMIT' && gate) await gate;
+            return (target.run as (...a: unknown[]) => unknown).call(target, sql, ...rest);
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    }) as DuckDBConnection;
+    const writer = new TailWriter(stalling, SOURCE, { batchRows: 5000, flushMs: 3_600_000 });
+    for (let i = 0; i < 100; i++) writer.add(rs[i], i + 1);
+    await writer.flush(); // the first batch finds the table's layout
+    const created = vi.spyOn(DuckDBDataChunk, 'create');
+    gate = new Promise((r) => (open = r));
+    const waiting: Promise<void>[] = [];
+    for (let b = 1; b <= 20; b++) {
+      for (let i = b * 100; i < (b + 1) * 100; i++) writer.add(rs[i], i + 1);
+      waiting.push(writer.flush()); // the 250 ms timer's cut, 20 times during the stall
+    }
+    // Only the batch next in line is filled ahead; filling each one made a chunk per batch,
+    // which the pool then kept.
+    expect(created.mock.calls.length).toBeLessThanOrEqual(2);
+    gate = null;
+    open();
+    await Promise.all(waiting);
+    expect(created.mock.calls.length).toBeLessThanOrEqual(2);
+    created.mockRestore();
+    expect((await stored(conn)).length).toBe(2100);
+    expect(await loadCursor(conn, SOURCE)).toBe(2100);
     conn.closeSync();
     await ws.close();
     db.close();
