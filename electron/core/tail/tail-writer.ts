@@ -40,7 +40,7 @@ export class TailWriter {
   private layout: ChunkColumn[] | null = null;
   /** Filled chunks go back here once appended; dropped when the layout changes. */
   private pool: DuckDBDataChunk[] = [];
-  /** The pool keeps at most two batches' worth: what the committing and the next batch use. */
+  /** The pool keeps at most the chunks of the batches that may be filled at once (see flush). */
   private readonly poolMax: number;
 
   constructor(
@@ -50,7 +50,7 @@ export class TailWriter {
   ) {
     this.batchRows = opts.batchRows ?? 5000;
     this.flushMs = opts.flushMs ?? 250;
-    this.poolMax = 2 * Math.ceil(this.batchRows / CHUNK_ROWS);
+    this.poolMax = FILLED_AHEAD * Math.ceil(this.batchRows / CHUNK_ROWS);
   }
 
   add(r: LogRecord, cursor: number | null): Promise<void> | void {
@@ -75,11 +75,12 @@ export class TailWriter {
     this.dirtyCursor = false;
     if (records.length === 0 && bad.length === 0 && cursor === null) return this.chain;
     // The batch's chunks are filled now, on this thread, while the previous batch may still be
-    // committing on DuckDB's: the two overlap instead of taking turns. Only the batch next in
-    // line is filled ahead: during a stall (a checkpoint) the timer keeps cutting batches, and
-    // filling each ahead made a chunk per batch, which the pool then kept for good — the pool
-    // grew with the longest stall yet (5 → 22 chunks in six minutes at 1,000 events/s).
-    const batch = this.prepare(records, this.queued <= 1);
+    // committing on DuckDB's: the two overlap instead of taking turns. Only the committing batch
+    // and the two behind it (as many as the back-pressure in `noted` lets through) are filled
+    // ahead: during a stall (a checkpoint) the timer keeps cutting batches, and filling each
+    // ahead made a chunk per batch, which the pool then kept for good — the pool grew with the
+    // longest stall yet (5 → 22 chunks in six minutes at 1,000 events/s).
+    const batch = this.prepare(records, this.queued < FILLED_AHEAD);
     this.queued++;
     this.chain = this.chain
       .then(() => this.commit(batch, bad, cursor))
@@ -219,6 +220,9 @@ export class TailWriter {
     batch.chunks = null;
   }
 }
+
+/** Batches whose chunks may be filled at once: the committing one and two waiting. */
+const FILLED_AHEAD = 3;
 
 interface Batch {
   /** Events in the batch, repeats included. */
