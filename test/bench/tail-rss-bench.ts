@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { TailSnapshot } from '../../shared/live';
 import { tempDir } from '../support/make-parquet';
 import { startWebProcess } from '../support/web-process';
+import { median } from './stats';
 import { spawnService } from './spawn-service';
 
 const MINUTES = Number(process.argv[2] ?? 10);
@@ -65,7 +66,6 @@ try {
   console.log(`after warm-up (t ≥ ${warm[0].s} s, ${warm.length} samples): RSS ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB, slope ${perMin.toFixed(2)} MB/min = ${per100k.toFixed(2)} MB per 100k events`);
   // The issue's question is whether RSS keeps growing once the tail is warm: medians per five
   // minutes, and the slope from minute 10 on (its checkpoint spikes included).
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const windows: string[] = [];
   for (let from = 0; from < MINUTES * 60; from += 300) {
     const w = samples.filter((x) => x.s > from && x.s <= from + 300).map((x) => x.rss);

@@ -31,7 +31,6 @@ export class TailWriter {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
-  private inFlight = 0;
   /** Batches handed to the commit chain and not committed yet. */
   private queued = 0;
   private readonly batchRows: number;
@@ -105,10 +104,8 @@ export class TailWriter {
       // left the reader idle while two commits ran back to back): memory stays at three batches
       // and the socket backs up instead.
       const older = this.chain;
-      const committing = this.flush();
-      this.inFlight++;
-      void committing.catch(() => {}).finally(() => this.inFlight--);
-      if (this.inFlight >= 2) {
+      void this.flush().catch(() => {});
+      if (this.queued >= 2) {
         return older.then(() => {
           if (this.failure) throw this.failure;
         });
