@@ -4,7 +4,9 @@
  * as `npm run web` runs it) with an empty workspace open. The core's RSS (VmRSS of its process)
  * is sampled every EVERY seconds; prints the series against the events ingested, and the
  * least-squares slope of RSS over time and over events after the warm-up (the first third), the
- * medians per five minutes, and the slope from minute 10 on.
+ * medians per five minutes, and the slope from minute 10 on. Each sample also splits RSS by who
+ * mapped it (smaps.ts), so a creep can be told apart: glibc's heaps (DuckDB's C++ objects, Node's
+ * mallocs) or the other anonymous memory (V8's heap, DuckDB's jemalloc).
  *   node --import tsx test/bench/tail-rss-bench.ts [MINUTES=10] [RATE=1000] [EVERY_S=30]
  */
 import fs from 'node:fs';
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { TailSnapshot } from '../../shared/live';
 import { tempDir } from '../support/make-parquet';
 import { startWebProcess } from '../support/web-process';
+import { rssByKind } from './smaps';
 import { median } from './stats';
 import { spawnService } from './spawn-service';
 
@@ -48,15 +51,19 @@ try {
   const idleRss = rssMb(pid);
   await core.call('tailStart', { from: 'head' });
   const t0 = Date.now();
-  const samples: Array<{ s: number; rss: number; ingested: number }> = [];
+  const samples: Array<{ s: number; rss: number; ingested: number; glibc: number }> = [];
   console.log(`core pid ${pid}, RSS with the workspace open before the tail: ${idleRss.toFixed(0)} MB; ${MINUTES} min at ${RATE} events/s, a sample every ${EVERY_S} s`);
-  console.log('   t s   RSS MB   ingested   events/s');
+  // RSS split by who mapped it (smaps.ts): glibc's heaps, other anonymous memory (V8, DuckDB's jemalloc), files.
+  console.log('   t s   RSS MB   ingested   events/s   glibc MB   other anon MB   files MB');
   for (let k = 1; k * EVERY_S <= MINUTES * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * EVERY_S * 1000 - Date.now()));
     const snap = await core.call<TailSnapshot>('tailStatus', {});
-    const s = { s: Math.round((Date.now() - t0) / 1000), rss: rssMb(pid), ingested: snap.ingested };
+    const kinds = rssByKind(pid);
+    const s = { s: Math.round((Date.now() - t0) / 1000), rss: rssMb(pid), ingested: snap.ingested, glibc: kinds.glibc };
     samples.push(s);
-    console.log(`${String(s.s).padStart(6)} ${s.rss.toFixed(0).padStart(8)} ${String(s.ingested).padStart(10)} ${String(Math.round(snap.eventsPerSecond)).padStart(10)}`);
+    console.log(
+      `${String(s.s).padStart(6)} ${s.rss.toFixed(0).padStart(8)} ${String(s.ingested).padStart(10)} ${String(Math.round(snap.eventsPerSecond)).padStart(10)} ${kinds.glibc.toFixed(0).padStart(10)} ${kinds.otherAnon.toFixed(0).padStart(15)} ${kinds.files.toFixed(0).padStart(10)}`,
+    );
   }
   const stop = await core.call<TailSnapshot>('tailStop', {});
   const warm = samples.slice(Math.floor(samples.length / 3));
@@ -66,12 +73,15 @@ try {
   console.log(`after warm-up (t ≥ ${warm[0].s} s, ${warm.length} samples): RSS ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB, slope ${perMin.toFixed(2)} MB/min = ${per100k.toFixed(2)} MB per 100k events`);
   // The issue's question is whether RSS keeps growing once the tail is warm: medians per five
   // minutes, and the slope from minute 10 on (its checkpoint spikes included).
-  const windows: string[] = [];
-  for (let from = 0; from < MINUTES * 60; from += 300) {
-    const w = samples.filter((x) => x.s > from && x.s <= from + 300).map((x) => x.rss);
-    if (w.length) windows.push(median(w).toFixed(0));
-  }
-  console.log(`medians per five minutes: ${windows.join(', ')} MB`);
+  const fiveMinuteMedians = (of: (x: (typeof samples)[number]) => number): string => {
+    const out: string[] = [];
+    for (let from = 0; from < MINUTES * 60; from += 300) {
+      const w = samples.filter((x) => x.s > from && x.s <= from + 300).map(of);
+      if (w.length) out.push(median(w).toFixed(0));
+    }
+    return out.join(', ');
+  };
+  console.log(`medians per five minutes: ${fiveMinuteMedians((x) => x.rss)} MB; of them glibc's heaps: ${fiveMinuteMedians((x) => x.glibc)} MB`);
   const late = samples.filter((x) => x.s >= 600);
   if (late.length >= 4) {
     const lateRss = late.map((x) => x.rss);

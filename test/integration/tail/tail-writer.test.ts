@@ -1,7 +1,7 @@
 import { DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it, vi } from 'vitest';
 import { queryOne, queryRows } from '../../../electron/core/db/duckdb';
-import { loadCursor, prepareTailTables, STAGING } from '../../../electron/core/tail/tail-tables';
+import { existingIds, loadCursor, prepareTailTables, STAGING } from '../../../electron/core/tail/tail-tables';
 import { TailWriter, toSqlTs } from '../../../electron/core/tail/tail-writer';
 import { historyModel } from '../../../service/sim/generate-history';
 import { makeRecord } from '../../../service/sim/traffic';
@@ -164,6 +164,31 @@ describe('TailWriter', () => {
     await conn.run('ALTER TABLE ws.tail_cursor_away RENAME TO tail_cursor');
     expect((await stored(conn)).length).toBe(100);
     expect(await loadCursor(conn, SOURCE)).toBe(100);
+    conn.closeSync();
+    await ws.close();
+    db.close();
+  });
+});
+
+describe('existingIds', () => {
+  it('finds the ids the workspace holds in the batch\'s time span, from the span\'s rows or, past the cap, by a join in DuckDB', async () => {
+    const { db, ws } = await openWorkspace();
+    const conn = await db.instance.connect();
+    await prepareTailTables(conn);
+    const t0 = Date.parse('2026-11-01T10:00:00Z');
+    // 40 rows a second apart; r-5 twice (an export and a live row).
+    const held = Array.from({ length: 40 }, (_, i) => ({ id: `r-${i}`, ts: toSqlTs(t0 + i * 1000) }));
+    held.push({ id: 'r-5', ts: held[5].ts });
+    for (const h of held) await conn.run(`INSERT INTO ws.requests (request_id, ts, _file) VALUES ($1, $2::TIMESTAMP, 'exports/a.parquet')`, [h.id, h.ts]);
+    const from = toSqlTs(t0 + 5000);
+    const to = toSqlTs(t0 + 20_000);
+    // r-3 is held but outside the span; new-* are not held at all.
+    const ids = ['r-5', 'r-12', 'r-20', 'r-3', 'new-1', 'new-2'];
+    const viaSpan = await existingIds(conn, from, to, ids);
+    const viaJoin = await existingIds(conn, from, to, ids, 10); // the span holds 17 rows, more than 10
+    expect(viaSpan.sort()).toEqual(['r-12', 'r-20', 'r-5']);
+    expect(viaJoin.sort()).toEqual(['r-12', 'r-20', 'r-5']);
+    expect(await existingIds(conn, toSqlTs(t0 + 100_000), toSqlTs(t0 + 200_000), ids)).toEqual([]);
     conn.closeSync();
     await ws.close();
     db.close();
