@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogRecord } from '../../shared/log-schema';
 import type { ExportEntry } from '../../shared/service-contract';
-import { writeHourlyPartitions } from '../exports/write-partitions';
+import { RecordSpool } from '../exports/write-partitions';
 import { parseDuration, type Scenario } from '../scenario/scenario-schema';
 import { arrivals, makeRecord, type TrafficModel } from './traffic';
 
@@ -33,10 +33,12 @@ export class LiveGenerator {
   private readonly simStart: number;
   private seq: number;
   private carry = 0;
-  private hourBuffer: LogRecord[] = [];
+  /** The current hour's records, spooled to disk until the hour is written as an export. */
+  private hour = new RecordSpool();
   private hourStart: number;
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  private stopped = false;
   private writes = Promise.resolve();
   private pendingWrites = 0;
 
@@ -58,7 +60,11 @@ export class LiveGenerator {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
+    while (this.busy) await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     await this.writes;
+    // The unfinished hour is not an export yet (as before: its records were dropped with the buffer).
+    await this.hour.discard();
   }
 
   private async tick(): Promise<void> {
@@ -67,13 +73,14 @@ export class LiveGenerator {
     try {
       const target = this.simStart + (Date.now() - this.realStart) * this.o.speed;
       // Large steps are cut per hour, so hour boundaries flush in order.
-      while (this.simNow < target) {
+      while (this.simNow < target && !this.stopped) {
         const to = Math.min(target, this.hourStart + HOUR);
         const a = arrivals(this.o.model, this.simNow, to, this.carry);
         this.carry = a.carry;
         for (const [i, t] of a.times.entries()) {
+          if (this.stopped) return;
           const r = makeRecord(this.o.model, t, this.seq++);
-          this.hourBuffer.push(r);
+          await this.hour.add(r);
           await this.o.onRecord(r);
           // Past what the simulator can generate in real time, it falls behind instead of holding
           // the event loop: health checks, heartbeats and the tail keep being served.
@@ -92,13 +99,16 @@ export class LiveGenerator {
   }
 
   private flushHour(): void {
-    const records = this.hourBuffer;
-    this.hourBuffer = [];
+    const spool = this.hour;
+    this.hour = new RecordSpool();
     this.hourStart += HOUR;
-    if (records.length === 0) return;
+    if (spool.count === 0) {
+      void spool.discard();
+      return;
+    }
     this.pendingWrites++;
     this.writes = this.writes
-      .then(async () => this.o.onExport(await writeHourlyPartitions(this.o.conn, this.o.exportsDir, records)))
+      .then(async () => this.o.onExport(await spool.writePartitions(this.o.conn, this.o.exportsDir)))
       .catch((err) => {
         console.error(`export of a live hour failed: ${(err as Error).message}`);
       })
