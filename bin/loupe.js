@@ -6,4 +6,9 @@ import path from 'node:path';
 
 register();
 const here = path.dirname(fileURLToPath(import.meta.url));
+if (process.argv[2] === 'tail') {
+  // A live tail runs for hours: with glibc's malloc tuned (electron/malloc-tunables.ts).
+  const tunables = await import(path.join(here, '..', 'electron', 'malloc-tunables.ts'));
+  if (tunables.lacksMallocTunables()) await tunables.relaunchWithMallocTunables();
+}
 await import(path.join(here, '..', 'electron', 'cli', 'loupe.ts'));

@@ -7,6 +7,7 @@ import { createCore, type Core } from './core/core';
 import { dispatch } from './core/dispatch';
 import { fileSecretStore, type SecretStore } from './core/secrets/secret-store';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { lacksMallocTunables, withMallocTunables } from './malloc-tunables';
 
 /**
  * The Electron shell: a window onto the renderer, IPC onto the core, and the few native
@@ -21,7 +22,20 @@ protocol.registerSchemesAsPrivileged([
   { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) {
+// The core runs in this process, and on Linux its memory on a long live tail depends on glibc's
+// malloc settings (malloc-tunables.ts), which glibc reads only at exec. `npm start` passes them;
+// a packaged app started from the desktop starts itself once more with them. The marker argument
+// stops a second relaunch should the environment not carry over.
+const RELAUNCHED = '--loupe-malloc-relaunched';
+const relaunching = lacksMallocTunables() && !process.argv.includes(RELAUNCHED);
+if (relaunching) {
+  process.env.GLIBC_TUNABLES = withMallocTunables(process.env).GLIBC_TUNABLES;
+  app.relaunch({ args: [...process.argv.slice(1), RELAUNCHED] });
+  app.exit(0);
+}
+
+// (Not while relaunching: the new instance must not find this one holding the lock.)
+if (!relaunching && !app.requestSingleInstanceLock()) {
   app.quit();
   process.exit(0);
 }
@@ -156,6 +170,7 @@ app.on('will-quit', () => {
 });
 
 app.whenReady().then(async () => {
+  if (relaunching) return; // app.exit is on its way; the relaunched instance opens the window
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   protocol.handle(SCHEME, async (request) => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withMallocTunables } from '../../electron/malloc-tunables';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -11,12 +12,15 @@ export interface WebProcess {
   call<T = unknown>(name: string, input: unknown): Promise<T>;
 }
 
-/** Starts browser mode (core + server) as its own process, as `npm run web` does. */
+/**
+ * Starts browser mode (core + server) as its own process, as `npm run web` does — with the malloc
+ * tunables `npm run web` relaunches with, passed straight in, so `child` is the core's process.
+ */
 export async function startWebProcess(env: Record<string, string> = {}): Promise<WebProcess> {
   const token = `t${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'electron', 'serve-cli.ts'), '--port', '0', '--token', token], {
     cwd: repo,
-    env: { ...process.env, ...env },
+    env: { ...withMallocTunables(process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
