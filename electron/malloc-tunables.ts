@@ -5,7 +5,7 @@ import os from 'node:os';
  * glibc malloc settings for the process that runs Loupe's core, on Linux with glibc.
  *
  * On a live tail glibc's own heaps (DuckDB's C++ objects, Node's mallocs; not DuckDB's buffers,
- * which its bundled jemalloc holds) grew without levelling off: 12 → 63 MB in 14 minutes at
+ * which its bundled jemalloc holds) grew without levelling off: 37 → 63 MB from minute 1 to 14 at
  * 1,000 events/s, in steps, in the arenas of the threads that run DuckDB's statements. glibc
  * raises its mmap threshold to the size of every large block it frees (up to 32 MB), so after
  * the first checkpoint the next checkpoints' large temporary blocks came from those arenas, and
