@@ -26,9 +26,10 @@ export function withMallocTunables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** True when this process runs on glibc without the tunables (glibc reads them only at exec). */
 export function lacksMallocTunables(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (process.platform !== 'linux' || env.LOUPE_MALLOC_TUNABLES === 'off') return false;
+  if (process.platform !== 'linux' || env.LOUPE_MALLOC_TUNABLES === 'off' || withMallocTunables(env) === env) return false;
+  // The report is how Node tells glibc from musl (~5 ms); asked only when a relaunch is in question.
   const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return !!header?.glibcVersionRuntime && withMallocTunables(env) !== env;
+  return !!header?.glibcVersionRuntime;
 }
 
 /**

@@ -24,8 +24,8 @@ export class RecordSpool {
   private failure: Error | null = null;
   count = 0;
 
-  constructor() {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-export-'));
+  constructor(parent = os.tmpdir()) {
+    this.dir = fs.mkdtempSync(path.join(parent, 'loupe-export-'));
     this.file = path.join(this.dir, 'records.ndjson');
     this.out = fs.createWriteStream(this.file);
     // Reported when the hour is written, as a failed export (a full disk must not crash the service).

@@ -17,6 +17,8 @@ export interface LiveOptions {
   exportsDir: string;
   onRecord: (r: LogRecord) => Promise<void> | void;
   onExport: (e: ExportEntry[]) => Promise<void> | void;
+  /** Where each hour's records are spooled until written (default: the system's temp dir). */
+  spoolDir?: string;
 }
 
 /**
@@ -34,10 +36,11 @@ export class LiveGenerator {
   private seq: number;
   private carry = 0;
   /** The current hour's records, spooled to disk until the hour is written as an export. */
-  private hour = new RecordSpool();
+  private hour: RecordSpool;
   private hourStart: number;
   private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  /** The running tick, if any: a tick that outlasts TICK_MS is not started again. */
+  private ticking: Promise<void> | null = null;
   private stopped = false;
   private writes = Promise.resolve();
   private pendingWrites = 0;
@@ -47,6 +50,7 @@ export class LiveGenerator {
     this.simNow = this.simStart;
     this.hourStart = Math.floor(this.simStart / HOUR) * HOUR;
     this.seq = historySequence(o.model, this.simStart);
+    this.hour = new RecordSpool(o.spoolDir);
   }
 
   now(): number {
@@ -54,53 +58,49 @@ export class LiveGenerator {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick().finally(() => (this.ticking = null));
+    }, TICK_MS);
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.stopped = true;
-    while (this.busy) await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+    await this.ticking?.catch(() => {}); // a failed tick was reported where it failed
     await this.writes;
     // The unfinished hour is not an export yet (as before: its records were dropped with the buffer).
     await this.hour.discard();
   }
 
   private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      const target = this.simStart + (Date.now() - this.realStart) * this.o.speed;
-      // Large steps are cut per hour, so hour boundaries flush in order.
-      while (this.simNow < target && !this.stopped) {
-        const to = Math.min(target, this.hourStart + HOUR);
-        const a = arrivals(this.o.model, this.simNow, to, this.carry);
-        this.carry = a.carry;
-        for (const [i, t] of a.times.entries()) {
-          if (this.stopped) return;
-          const r = makeRecord(this.o.model, t, this.seq++);
-          await this.hour.add(r);
-          await this.o.onRecord(r);
-          // Past what the simulator can generate in real time, it falls behind instead of holding
-          // the event loop: health checks, heartbeats and the tail keep being served.
-          if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-        }
-        this.simNow = to;
-        if (to >= this.hourStart + HOUR) {
-          this.flushHour();
-          // Backpressure: at most a couple of hours being written, never an unbounded queue in memory.
-          if (this.pendingWrites > MAX_PENDING_WRITES) await this.writes;
-        }
+    const target = this.simStart + (Date.now() - this.realStart) * this.o.speed;
+    // Large steps are cut per hour, so hour boundaries flush in order.
+    while (this.simNow < target && !this.stopped) {
+      const to = Math.min(target, this.hourStart + HOUR);
+      const a = arrivals(this.o.model, this.simNow, to, this.carry);
+      this.carry = a.carry;
+      for (const [i, t] of a.times.entries()) {
+        if (this.stopped) return;
+        const r = makeRecord(this.o.model, t, this.seq++);
+        await this.hour.add(r);
+        await this.o.onRecord(r);
+        // Past what the simulator can generate in real time, it falls behind instead of holding
+        // the event loop: health checks, heartbeats and the tail keep being served.
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
       }
-    } finally {
-      this.busy = false;
+      this.simNow = to;
+      if (to >= this.hourStart + HOUR) {
+        this.flushHour();
+        // Backpressure: at most a couple of hours being written, never an unbounded queue in memory.
+        if (this.pendingWrites > MAX_PENDING_WRITES) await this.writes;
+      }
     }
   }
 
   private flushHour(): void {
     const spool = this.hour;
-    this.hour = new RecordSpool();
+    this.hour = new RecordSpool(this.o.spoolDir);
     this.hourStart += HOUR;
     if (spool.count === 0) {
       void spool.discard();

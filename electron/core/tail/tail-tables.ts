@@ -51,9 +51,10 @@ export async function requestsColumns(conn: DuckDBConnection): Promise<{ names: 
  * id has one timestamp, so only rows in the batch's time span can hold one, and zone maps on ts
  * keep the scan to the newest row groups. Usually the span holds a handful of rows (the batch's
  * own are not in yet), so their ids come back and are matched here: no hash join per batch.
- * Each hash join built ~90 small buffers that DuckDB's eviction queues then remember long after
- * the query (they purge only past 32,768 entries per queue): at four batches a second they were
- * 8 of the 12 MB the C++ heap grew by in six minutes (heaptrack on tail-memory-breakdown.ts). A span
+ * The hash join that did it built small buffers that DuckDB's eviction queues remember long after
+ * the query (they purge only past 32,768 entries per queue): at four batches a second, 8.1 of the
+ * 9.9 MB of buffer handles still held after six minutes came from it (heaptrack on
+ * tail-memory-breakdown.ts). A span
  * holding more than `spanCap` rows (an export of a busier service, a batch that straddles
  * hours) is matched in DuckDB instead, so the rows never cross into JS.
  */

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -12,13 +11,12 @@ import { LiveGenerator } from '../../../service/sim/live-generator';
 import { tempDir } from '../../support/make-parquet';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
-const spools = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('loupe-export-')));
 
 it('exports each finished live hour with exactly the requests it streamed, and leaves no spool behind', async () => {
   const scenario = { ...(await loadScenario(path.join(fixtures, 'scenarios', 'tail-steady.yaml'))), rate: 5, live_from: '0h' };
   const db = await openDatabase();
   const exportsDir = tempDir('loupe-live-exports-');
-  const before = spools();
+  const spoolDir = tempDir('loupe-live-spools-');
   const streamed: LogRecord[] = [];
   const exported: ExportEntry[] = [];
   // An hour of simulated time per ~0.4 s of real time.
@@ -30,6 +28,7 @@ it('exports each finished live hour with exactly the requests it streamed, and l
     exportsDir,
     onRecord: (r) => void streamed.push(r),
     onExport: (e) => void exported.push(...e),
+    spoolDir,
   });
   live.start();
   await expect.poll(() => exported.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
@@ -45,6 +44,6 @@ it('exports each finished live hour with exactly the requests it streamed, and l
     expect([ids?.lo, ids?.hi]).toEqual([inHour.map((r) => r.request_id).sort()[0], inHour.map((r) => r.request_id).sort().at(-1)]);
   }
   // The spools are gone: written hours and the unfinished one.
-  expect([...spools()].filter((f) => !before.has(f))).toEqual([]);
+  expect(fs.readdirSync(spoolDir)).toEqual([]);
   db.close();
 });
