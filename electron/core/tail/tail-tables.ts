@@ -101,12 +101,16 @@ export async function moveStagedRows(conn: DuckDBConnection, source: string): Pr
   await conn.run(`DROP TABLE temp.${STAGING}`);
 }
 
+/**
+ * An UPDATE of the one cursor row, inserting it only the first time. Not `INSERT … ON CONFLICT`:
+ * DuckDB 1.5 plans that as a MERGE with a hash aggregate and a hash join, whose small buffers
+ * its eviction queues keep long after the statement (see existingIds), and the cursor is saved
+ * with every batch, four times a second.
+ */
 export async function saveCursor(conn: DuckDBConnection, source: string, cursor: number): Promise<void> {
-  await conn.run(
-    `INSERT INTO ${WS}.tail_cursor (service, cursor, updated_at) VALUES ($1, $2, current_timestamp)
-     ON CONFLICT (service) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
-    [source, cursor],
-  );
+  const updated = await conn.run(`UPDATE ${WS}.tail_cursor SET cursor = $2, updated_at = current_timestamp WHERE service = $1`, [source, cursor]);
+  if (updated.rowsChanged > 0) return;
+  await conn.run(`INSERT INTO ${WS}.tail_cursor (service, cursor, updated_at) VALUES ($1, $2, current_timestamp)`, [source, cursor]);
 }
 
 export async function loadCursor(conn: DuckDBConnection, source: string): Promise<number | null> {

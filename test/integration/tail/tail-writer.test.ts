@@ -1,7 +1,7 @@
 import { DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it, vi } from 'vitest';
 import { queryOne, queryRows } from '../../../electron/core/db/duckdb';
-import { existingIds, loadCursor, prepareTailTables, STAGING } from '../../../electron/core/tail/tail-tables';
+import { existingIds, loadCursor, prepareTailTables, saveCursor, STAGING } from '../../../electron/core/tail/tail-tables';
 import { TailWriter, toSqlTs } from '../../../electron/core/tail/tail-writer';
 import { historyModel } from '../../../service/sim/generate-history';
 import { makeRecord } from '../../../service/sim/traffic';
@@ -189,6 +189,26 @@ describe('existingIds', () => {
     expect(viaSpan.sort()).toEqual(['r-12', 'r-20', 'r-5']);
     expect(viaJoin.sort()).toEqual(['r-12', 'r-20', 'r-5']);
     expect(await existingIds(conn, toSqlTs(t0 + 100_000), toSqlTs(t0 + 200_000), ids)).toEqual([]);
+    conn.closeSync();
+    await ws.close();
+    db.close();
+  });
+});
+
+describe('saveCursor', () => {
+  it('keeps one row per service, the newest cursor in it, and rolls back with its transaction', async () => {
+    const { db, ws } = await openWorkspace();
+    const conn = await db.instance.connect();
+    await saveCursor(conn, 'tail:http://a', 10);
+    await saveCursor(conn, 'tail:http://b', 7);
+    await saveCursor(conn, 'tail:http://a', 25);
+    await conn.run('BEGIN TRANSACTION');
+    await saveCursor(conn, 'tail:http://b', 99);
+    await conn.run('ROLLBACK');
+    expect(await loadCursor(conn, 'tail:http://a')).toBe(25);
+    expect(await loadCursor(conn, 'tail:http://b')).toBe(7);
+    expect(await loadCursor(conn, 'tail:http://c')).toBeNull();
+    expect((await queryOne<{ n: number }>(conn, 'SELECT count(*) AS n FROM ws.tail_cursor'))?.n).toBe(2);
     conn.closeSync();
     await ws.close();
     db.close();
