@@ -18,6 +18,7 @@ import { TailRunner } from '../../electron/core/tail/tail-runner';
 import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
 import { tempDir } from '../support/make-parquet';
+import { rssByKind } from './smaps';
 import { spawnService } from './spawn-service';
 
 const MINUTES = Number(process.argv[2] ?? 3);
@@ -43,7 +44,7 @@ try {
   await runner.start();
   const t0 = Date.now();
   console.log(`memory_limit ${limit?.v}; ${MINUTES} min at ${RATE} events/s`);
-  console.log('   t s   ingested   RSS MB   V8 heap MB   external MB   DuckDB MB   workspace files MB');
+  console.log('   t s   ingested   RSS MB   V8 heap MB   external MB   DuckDB MB   workspace files MB   glibc MB   other anon MB');
   for (let k = 1; k * EVERY_S <= MINUTES * 60; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * EVERY_S * 1000 - Date.now()));
     // FORCE_GC=1 with node --expose-gc: a full GC before each sample, to tell native memory
@@ -52,12 +53,13 @@ try {
     const m = process.memoryUsage();
     const duck = await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()');
     const snap = runner.snapshot();
+    const kinds = rssByKind(process.pid);
     if (process.env.TAGS) {
       const tags = await queryRows<{ tag: string; mb: number }>(db.conn, 'SELECT tag, round(memory_usage_bytes / 2^20) AS mb FROM duckdb_memory() WHERE memory_usage_bytes > 2^20');
       console.log(`   heapTotal ${(m.heapTotal / MB).toFixed(0)} MB; DuckDB ${tags.map((t) => `${t.tag} ${t.mb}`).join(', ')}`);
     }
     console.log(
-      `${String(Math.round((Date.now() - t0) / 1000)).padStart(6)} ${String(snap.ingested).padStart(10)} ${(m.rss / MB).toFixed(0).padStart(8)} ${(m.heapUsed / MB).toFixed(0).padStart(12)} ${((m.external + m.arrayBuffers) / MB).toFixed(0).padStart(13)} ${((duck?.b ?? 0) / MB).toFixed(0).padStart(11)} ${(dirBytes(dir) / MB).toFixed(0).padStart(20)}`,
+      `${String(Math.round((Date.now() - t0) / 1000)).padStart(6)} ${String(snap.ingested).padStart(10)} ${(m.rss / MB).toFixed(0).padStart(8)} ${(m.heapUsed / MB).toFixed(0).padStart(12)} ${((m.external + m.arrayBuffers) / MB).toFixed(0).padStart(13)} ${((duck?.b ?? 0) / MB).toFixed(0).padStart(11)} ${(dirBytes(dir) / MB).toFixed(0).padStart(20)} ${kinds.glibc.toFixed(0).padStart(10)} ${kinds.otherAnon.toFixed(0).padStart(15)}`,
     );
   }
 } finally {

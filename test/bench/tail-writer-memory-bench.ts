@@ -3,8 +3,11 @@
  * receives them) into a file-backed workspace, in commits of BATCH rows (250 is what 1,000
  * events/s makes with the 250 ms flush), as fast as it goes or PACE commits a second, with the
  * table-cache trim every 10,000 events as a running tail has it. Every EVERY events: RSS, DuckDB's
- * own accounting, the V8 heap total, and the rest. Tells memory that grows with events from
- * memory that grows with time (tail-rss-bench.ts runs in real time), in a fraction of the time.
+ * own accounting, the V8 heap total, and the rest; glibc's heaps and the other anonymous memory
+ * (smaps.ts); and the table's persistent storage (pragma_storage_info: column segments, distinct
+ * blocks), whose per-block bookkeeping DuckDB keeps in C++ objects for as long as the table is
+ * open, so glibc's heaps grow with it. Tells memory that grows with events from memory that
+ * grows with time (tail-rss-bench.ts runs in real time), in a fraction of the time.
  *   node --import tsx test/bench/tail-writer-memory-bench.ts [EVENTS=3600000] [EVERY=150000] [BATCH=250] [PACE=0]
  * NO_TRIM=1 leaves the table cache alone; FORCE_GC=1 (with node --expose-gc) collects before each
  * sample; EXIT_HARD=1 exits without closing, for `DUCKDB_JE_MALLOC_CONF=stats_print:true` (DuckDB's own
@@ -24,6 +27,7 @@ import { makeRecord } from '../../service/sim/traffic';
 import { loadScenario } from '../../service/scenario/load-scenario';
 import type { LogRecord } from '../../shared/log-schema';
 import { tempDir } from '../support/make-parquet';
+import { rssByKind } from './smaps';
 
 const EVENTS = Number(process.argv[2] ?? 3_600_000);
 const EVERY = Number(process.argv[3] ?? 150_000);
@@ -43,7 +47,7 @@ const t0 = Date.parse(scenario.start);
 const writer = new TailWriter(conn, 'tail:bench', { batchRows: BATCH, flushMs: 3_600_000 });
 const start = Date.now();
 console.log(`${EVENTS} events in commits of ${BATCH}, ${PACE ? `${PACE} commits/s` : 'full speed'}`);
-console.log('  events      s   RSS MB   DuckDB MB   V8 heap total MB   rest MB');
+console.log('  events      s   RSS MB   DuckDB MB   V8 heap total MB   rest MB   glibc MB   other anon MB   segments   blocks');
 for (let i = 0; i < EVENTS; i++) {
   // One event per millisecond of event time: 1,000 events/s, as the real-time bench.
   const pending = writer.add(JSON.parse(JSON.stringify(makeRecord(model, t0 + i, i))) as LogRecord, i + 1);
@@ -61,7 +65,15 @@ for (let i = 0; i < EVENTS; i++) {
     const duck = ((await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()'))?.b ?? 0) / MB;
     const rss = m.rss / MB;
     const heap = m.heapTotal / MB;
-    console.log(`${String(n).padStart(8)} ${((Date.now() - start) / 1000).toFixed(0).padStart(6)} ${rss.toFixed(0).padStart(8)} ${duck.toFixed(0).padStart(11)} ${heap.toFixed(0).padStart(18)} ${(rss - duck - heap).toFixed(0).padStart(9)}`);
+    const kinds = rssByKind(process.pid);
+    const storage = (await queryOne<{ segments: number; blocks: number }>(
+      db.conn,
+      "SELECT count(*)::INT AS segments, count(DISTINCT block_id)::INT AS blocks FROM pragma_storage_info('ws.requests') WHERE persistent",
+    ))!;
+    console.log(
+      `${String(n).padStart(8)} ${((Date.now() - start) / 1000).toFixed(0).padStart(6)} ${rss.toFixed(0).padStart(8)} ${duck.toFixed(0).padStart(11)} ${heap.toFixed(0).padStart(18)} ${(rss - duck - heap).toFixed(0).padStart(9)}` +
+        ` ${kinds.glibc.toFixed(0).padStart(10)} ${kinds.otherAnon.toFixed(0).padStart(15)} ${String(storage.segments).padStart(10)} ${String(storage.blocks).padStart(8)}`,
+    );
   }
 }
 await writer.flush();
