@@ -86,7 +86,7 @@ try {
   if (late.length >= 4) {
     const lateRss = late.map((x) => x.rss);
     console.log(`from minute 10 (${late.length} samples): RSS ${Math.min(...lateRss).toFixed(0)}–${Math.max(...lateRss).toFixed(0)} MB, slope ${slope(late.map((x) => x.s / 60), lateRss).toFixed(2)} MB/min = ${slope(late.map((x) => x.ingested / 100_000), lateRss).toFixed(2)} MB per 100k events`);
-    // A checkpoint's transient spike (one sample in ~20, twice the rest) tilts a short fit; the
+    // A checkpoint's transient spike (4 samples of 101 in an hour, up to 2.7× the rest) tilts a fit; the
     // same fit without the samples above 1.5 × the median says whether the floor moves.
     const cut = 1.5 * median(lateRss);
     const calm = late.filter((x) => x.rss <= cut);

@@ -11,7 +11,9 @@
  *   node --import tsx test/bench/tail-writer-memory-bench.ts [EVENTS=3600000] [EVERY=150000] [BATCH=250] [PACE=0]
  * NO_TRIM=1 leaves the table cache alone; FORCE_GC=1 (with node --expose-gc) collects before each
  * sample; EXIT_HARD=1 exits without closing, for `DUCKDB_JE_MALLOC_CONF=stats_print:true` (DuckDB's own
- * jemalloc prints its totals at exit) or heaptrack.
+ * jemalloc prints its totals at exit) or heaptrack. REATTACH=1 ends by detaching the workspace
+ * and attaching it again, printing glibc's heaps after each step: does dropping the table give
+ * its bookkeeping back?
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +39,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const MB = 2 ** 20;
 
 const db = await openDatabase({});
-const ws = await Workspace.open(db.conn, tempDir('loupe-bench-writer-mem-'), (c) => guessRoles(c).mapping);
+const wsDir = tempDir('loupe-bench-writer-mem-');
+let ws = await Workspace.open(db.conn, wsDir, (c) => guessRoles(c).mapping);
 const conn = await db.instance.connect();
 const trimConn = await db.instance.connect();
 await prepareTailTables(conn);
@@ -79,6 +82,14 @@ for (let i = 0; i < EVENTS; i++) {
 await writer.flush();
 if (process.env.EXIT_HARD) process.exit(0);
 conn.closeSync();
+if (process.env.REATTACH) {
+  const glibc = (step: string) => console.log(`${step}: glibc's heaps ${rssByKind(process.pid).glibc.toFixed(1)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`);
+  glibc('before the detach');
+  await ws.close();
+  glibc('after the detach');
+  ws = await Workspace.open(db.conn, wsDir, (c) => guessRoles(c).mapping);
+  glibc('after the attach (Workspace.open, its summary query included)');
+}
 trimConn.closeSync();
 await ws.close();
 db.close();
