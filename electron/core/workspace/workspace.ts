@@ -139,10 +139,7 @@ export class Workspace {
       this.conn,
       `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = '${WS}' AND table_name = 'requests'`,
     );
-    const files = await queryRows<{ path: string; rows_in_file: number }>(
-      this.conn,
-      `SELECT path, rows_in_file FROM ${WS}.ingested_files ORDER BY path`,
-    );
+    const files = await queryRows<{ path: string }>(this.conn, `SELECT path FROM ${WS}.ingested_files ORDER BY path`);
     this.state.quarantined = (
       await queryRows<{ path: string; code: string; message: string; column_name: string | null; hint: string | null }>(
         this.conn,
@@ -175,7 +172,10 @@ export class Workspace {
       files: files.map((f) => f.path),
       hivePartitions: [],
       problems: this.state.quarantined,
-      expectedRows: files.reduce((s, f) => s + f.rows_in_file, 0),
+      // The table's own count, not the imported files': live rows have no file, so a workspace
+      // the tail filled counted as nearly empty here and got exact distincts (a hash table per
+      // column) at any size.
+      expectedRows: table?.n ?? 0,
       timestampColumn,
     });
     await writeSetting(this.conn, SUMMARY_CACHE, { key, dataset: this.state.dataset });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, queryOne, type Database } from '../../../electron/core/db/duckdb';
 import { guessRoles } from '../../../electron/core/workspace/guess-roles';
 import { workspaceLayout } from '../../../electron/core/workspace/layout';
+import { EXACT_DISTINCT_MAX_ROWS } from '../../../electron/core/workspace/summarize-relation';
 import { Workspace } from '../../../electron/core/workspace/workspace';
 import { writeHourlyExport } from '../../support/make-export';
 import { tempDir } from '../../support/make-parquet';
@@ -51,6 +52,24 @@ describe('a workspace', () => {
     expect(reopened.current.lastIngest.filesIngested).toBe(0);
     expect(reopened.current.dataset?.summary.rows).toBe(60);
     expect(reopened.current.roles).toEqual({ mapping: { ...mapping, dimensions: [{ column: 'route' }] }, guessed: false });
+  });
+
+  it('counts live rows when it chooses exact or approximate distincts', async () => {
+    await writeHourlyExport(exportsDir(), 1, 10);
+    const ws = await Workspace.open(db.conn, dir, guess);
+    expect(ws.current.dataset?.summary.distinctApprox).toBe(false);
+    // A long live tail: rows with no file of their own, past the exact-distinct limit.
+    const live = EXACT_DISTINCT_MAX_ROWS + 1;
+    await db.conn.run(
+      `INSERT INTO ws.requests (request_id, ts, model_version, _file)
+       SELECT 'live-' || range, TIMESTAMP '2026-11-02' + range * INTERVAL 1 MILLISECOND, 'v' || (range % 3), 'tail:test' FROM range(${live})`,
+    );
+    await ws.close();
+    const reopened = await Workspace.open(db.conn, dir, guess);
+    expect(reopened.current.dataset?.summary.rows).toBe(live + 10);
+    expect(reopened.current.dataset?.summary.distinctApprox).toBe(true);
+    const version = reopened.current.dataset?.summary.columns.find((c) => c.name === 'model_version');
+    expect(version?.distinct).toBeGreaterThanOrEqual(3);
   });
 
   it('rejects a role mapped to a column that does not exist', async () => {
