@@ -40,6 +40,13 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     // 1.2 s; tail ingest 75–88 → 57–63 µs of CPU per event. The price: up to 64 MB of WAL on
     // disk to replay after a crash, and its rows held in memory until the checkpoint.
     wal_autocheckpoint: '64MB',
+    // Give freed memory back to the OS about a second after a query frees it. DuckDB's bundled
+    // jemalloc otherwise purges an arena only when that arena allocates again, so what a big
+    // one-off query freed (the workspace summary at open, a drift scan) stayed resident until
+    // the next big query: opening a workspace of 600k tail rows left RSS at 567 MB three
+    // seconds later, 300 MB with these threads (test/bench/tail-writer-memory-bench.ts,
+    // REATTACH=1). jemalloc's own purging threads; nothing else changes.
+    allocator_background_threads: 'true',
     temp_directory: path.join(os.tmpdir(), 'loupe-duckdb-spill'),
     ...(opts.threads ? { threads: String(opts.threads) } : {}),
   });
