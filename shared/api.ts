@@ -62,8 +62,9 @@ export const columnStatsSchema = z.object({
   kind: columnKindSchema,
   nullCount: z.number(),
   nullRate: z.number(),
-  /** Distinct non-null values: exact, or HyperLogLog when the summary says distinctApprox. */
+  /** Distinct non-null values: exact, or a HyperLogLog estimate when distinctApprox. */
   distinct: z.number().nullable(),
+  distinctApprox: z.boolean(),
 });
 export type ColumnStats = z.infer<typeof columnStatsSchema>;
 
@@ -76,6 +77,7 @@ export const datasetSummarySchema = z.object({
   timestampColumn: z.string().nullable(),
   timeRange: z.object({ min: z.string(), max: z.string() }).nullable(),
   columns: z.array(columnStatsSchema),
+  /** True when some column's distinct count is an estimate. */
   distinctApprox: z.boolean(),
   problems: z.array(problemSchema),
 });

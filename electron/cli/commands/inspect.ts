@@ -43,12 +43,11 @@ function printHuman(s: DatasetSummary, reasons: ReturnType<typeof guessRoles>['r
   out.push('');
   const w = Math.max(6, ...s.columns.map((c) => c.name.length));
   const tw = Math.min(28, Math.max(4, ...s.columns.map((c) => c.type.length)));
-  const distinct = s.distinctApprox ? '≈distinct' : 'distinct';
-  out.push(`${'column'.padEnd(w)}  ${'type'.padEnd(tw)}  ${'nulls'.padStart(7)}  ${distinct.padStart(10)}`);
+  out.push(`${'column'.padEnd(w)}  ${'type'.padEnd(tw)}  ${'nulls'.padStart(7)}  ${'distinct'.padStart(11)}`);
   for (const c of s.columns) {
     const type = c.type.length > tw ? c.type.slice(0, tw - 1) + '…' : c.type;
     out.push(
-      `${c.name.padEnd(w)}  ${type.padEnd(tw)}  ${(c.nullRate * 100).toFixed(1).padStart(6)}%  ${String(c.distinct ?? '').padStart(10)}`,
+      `${c.name.padEnd(w)}  ${type.padEnd(tw)}  ${(c.nullRate * 100).toFixed(1).padStart(6)}%  ${`${c.distinctApprox ? '≈' : ''}${c.distinct ?? ''}`.padStart(11)}`,
     );
   }
   out.push('', 'guessed roles (correct them in the Data view of a workspace):');

@@ -27,13 +27,10 @@ export async function openDataset(
 
   const problems: Problem[] = [...resolved.problems];
   const good: string[] = [];
-  let footerRows = 0;
   for (const [i, file] of resolved.files.entries()) {
     const check = await validateParquetFile(conn, file);
-    if (check.ok) {
-      good.push(file);
-      footerRows += check.rows;
-    } else problems.push(check.problem);
+    if (check.ok) good.push(file);
+    else problems.push(check.problem);
     if (i % 25 === 0) progress('Checking files', i + 1, resolved.files.length);
   }
   if (good.length === 0) {
@@ -58,7 +55,6 @@ export async function openDataset(
       files: good,
       hivePartitions,
       problems,
-      expectedRows: footerRows,
     });
     progress('Done', 1, 1);
     return opened;

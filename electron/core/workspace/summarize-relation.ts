@@ -11,17 +11,12 @@ export interface OpenedDataset {
   timestamp: TimestampColumn | null;
 }
 
-/** Exact distinct counts cost a hash table per column; past this, HyperLogLog (±~2%). */
-export const EXACT_DISTINCT_MAX_ROWS = 2_000_000;
-
 export interface SummarizeInput {
   datasetId: string;
   relation: string;
   files: string[];
   hivePartitions: string[];
   problems: Problem[];
-  /** Row count known beforehand (Parquet footers), to choose exact or approximate distincts. */
-  expectedRows: number;
   /** A column the user mapped to the timestamp role; otherwise it is guessed. */
   timestampColumn?: string | null;
 }
@@ -46,13 +41,7 @@ export async function summarizeRelation(conn: DuckDBConnection, input: Summarize
       hint: 'time-based views need one: add a TIMESTAMP column such as `ts`, or map the timestamp role in the Data view',
     });
   }
-  const stats = await computeTableStats(
-    conn,
-    input.relation,
-    described,
-    timestamp?.expr ?? null,
-    input.expectedRows <= EXACT_DISTINCT_MAX_ROWS,
-  );
+  const stats = await computeTableStats(conn, input.relation, described, timestamp?.expr ?? null);
   return {
     relation: input.relation,
     timestamp,
@@ -65,7 +54,7 @@ export async function summarizeRelation(conn: DuckDBConnection, input: Summarize
       timestampColumn: timestamp?.column ?? null,
       timeRange: stats.timeRange,
       columns: stats.columns,
-      distinctApprox: !stats.distinctExact,
+      distinctApprox: stats.columns.some((c) => c.distinctApprox),
       problems,
     },
   };

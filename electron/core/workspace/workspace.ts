@@ -154,13 +154,14 @@ export class Workspace {
     }
     // Column statistics scan the whole table; a reopen with nothing new reuses the last ones.
     // The key changes with any row added (imports and the live tail), any re-import, the
-    // quarantine and the mapped timestamp.
+    // quarantine and the mapped timestamp; `v` with the summary's shape (v2: a distinct-is-an-
+    // estimate flag per column), so a summary cached by an older Loupe is computed again.
     const timestampColumn = this.state.roles?.mapping.roles.timestamp?.column ?? null;
     const table = await queryOne<{ n: number; files: number; last: string | null }>(
       this.conn,
       `SELECT (SELECT count(*) FROM ${REQUESTS}) AS n, count(*) AS files, CAST(max(ingested_at) AS VARCHAR) AS last FROM ${WS}.ingested_files`,
     );
-    const key = JSON.stringify({ root: this.layout.root, table, timestampColumn, quarantined: this.state.quarantined });
+    const key = JSON.stringify({ v: 2, root: this.layout.root, table, timestampColumn, quarantined: this.state.quarantined });
     const cached = await readSetting<{ key: string; dataset: OpenedDataset }>(this.conn, SUMMARY_CACHE);
     if (cached?.key === key) {
       this.state.dataset = cached.dataset;
@@ -172,10 +173,6 @@ export class Workspace {
       files: files.map((f) => f.path),
       hivePartitions: [],
       problems: this.state.quarantined,
-      // The table's own count, not the imported files': live rows have no file, so a workspace
-      // the tail filled counted as nearly empty here and got exact distincts (a hash table per
-      // column) at any size.
-      expectedRows: table?.n ?? 0,
       timestampColumn,
     });
     await writeSetting(this.conn, SUMMARY_CACHE, { key, dataset: this.state.dataset });

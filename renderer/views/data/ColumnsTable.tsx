@@ -7,7 +7,7 @@ import { useData } from '../../store/data-store';
 const VegaChart = lazy(() => import('../../charts/VegaChart').then((m) => ({ default: m.VegaChart })));
 
 /** One row per column: type, null rate, distinct count and a small chart of its values. */
-export function ColumnsTable({ columns, distinctApprox }: { columns: ColumnStats[]; distinctApprox: boolean }) {
+export function ColumnsTable({ columns }: { columns: ColumnStats[] }) {
   return (
     <table className="columns-table" aria-label="Columns">
       <thead>
@@ -15,8 +15,8 @@ export function ColumnsTable({ columns, distinctApprox }: { columns: ColumnStats
           <th>Column</th>
           <th>Type</th>
           <th className="num">Null rate</th>
-          <th className="num" title={distinctApprox ? 'HyperLogLog estimate, within a few percent' : 'exact'}>
-            {distinctApprox ? '≈ Distinct' : 'Distinct'}
+          <th className="num" title="exact up to 100,000 values; ≈ marks an estimate (HyperLogLog, typically within 13 %)">
+            Distinct
           </th>
           <th>Values</th>
         </tr>
@@ -46,7 +46,9 @@ function ColumnRow({ column }: { column: ColumnStats }) {
         <span className="nullbar" style={{ width: `${Math.round(column.nullRate * 100)}%` }} />
         {(column.nullRate * 100).toFixed(1)}%
       </td>
-      <td className="num">{column.distinct?.toLocaleString('en-US') ?? '—'}</td>
+      <td className="num" data-testid="distinct" title={column.distinctApprox ? 'estimate (HyperLogLog)' : 'exact'}>
+        {column.distinct === null ? '—' : `${column.distinctApprox ? '≈ ' : ''}${column.distinct.toLocaleString('en-US')}`}
+      </td>
       <td className="chart" data-testid="column-chart" data-state={state?.status ?? 'loading'}>
         {state?.status === 'ready' && spec && (
           <Suspense fallback={<span className="muted">…</span>}>

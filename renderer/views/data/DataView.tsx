@@ -63,7 +63,7 @@ export function DataView() {
             <RolesEditor columns={summary.columns} mapping={workspace.roles} guessed={workspace.rolesGuessed} />
           )}
           <h2>Columns</h2>
-          <ColumnsTable columns={summary.columns} distinctApprox={summary.distinctApprox} />
+          <ColumnsTable columns={summary.columns} />
           <h2>Rows</h2>
           <RowsTable key={summary.datasetId} columns={summary.columns} rows={summary.rows} />
         </>

@@ -5,9 +5,12 @@ import { expect, test } from '../support/web-app';
 
 test.describe('Data view', () => {
   let dir: string;
+  let large: string;
   test.beforeAll(async () => {
     dir = tempDir('loupe-e2e-data-');
     await writeRequestLog(path.join(dir, 'requests.parquet'), 5000);
+    large = path.join(tempDir('loupe-e2e-data-large-'), 'requests.parquet');
+    await writeRequestLog(large, 150_000);
     fs.writeFileSync(path.join(dir, 'notes.parquet'), 'this is not parquet');
   });
 
@@ -32,6 +35,15 @@ test.describe('Data view', () => {
     const grid = app.getByRole('grid', { name: 'Rows' });
     await expect(grid.getByRole('row').nth(1)).toContainText('req-0');
     await expect(grid.getByRole('gridcell').filter({ hasText: 'req-4999' })).toHaveCount(0);
+  });
+
+  test('counts a column with few values exactly and marks the estimate for one with many', async ({ app }) => {
+    await app.getByLabel('Files (read-only)').fill(large);
+    await app.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(app.getByTestId('row-count')).toHaveText('150,000');
+    await expect(app.locator('tr[data-column="route"]').getByTestId('distinct')).toHaveText('3');
+    // 150,000 request ids: past the exact-count limit, so an estimate, marked as one.
+    await expect(app.locator('tr[data-column="request_id"]').getByTestId('distinct')).toHaveText(/^≈ [\d,]+$/);
   });
 
   test('a file that is not Parquet gets a message naming it, and the app keeps working', async ({ app }) => {
