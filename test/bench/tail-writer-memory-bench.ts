@@ -5,15 +5,17 @@
  * table-cache trim every 10,000 events as a running tail has it. Every EVERY events: RSS, DuckDB's
  * own accounting, the V8 heap total, and the rest; glibc's heaps and the other anonymous memory
  * (smaps.ts); and the table's persistent storage (pragma_storage_info: column segments, distinct
- * blocks), whose per-block bookkeeping DuckDB keeps in C++ objects for as long as the table is
- * open, so glibc's heaps grow with it. Tells memory that grows with events from memory that
- * grows with time (tail-rss-bench.ts runs in real time), in a fraction of the time.
+ * blocks): DuckDB keeps C++ objects per segment for as long as the table is open (~0.6 KB per
+ * block still allocated, by heaptrack), so glibc's heaps grow with it. Tells memory that grows
+ * with events from memory that grows with time (tail-rss-bench.ts runs in real time), in a
+ * fraction of the time.
  *   node --import tsx test/bench/tail-writer-memory-bench.ts [EVENTS=3600000] [EVERY=150000] [BATCH=250] [PACE=0]
  * NO_TRIM=1 leaves the table cache alone; FORCE_GC=1 (with node --expose-gc) collects before each
  * sample; EXIT_HARD=1 exits without closing, for `DUCKDB_JE_MALLOC_CONF=stats_print:true` (DuckDB's own
  * jemalloc prints its totals at exit) or heaptrack. REATTACH=1 ends by detaching the workspace
- * and attaching it again, printing glibc's heaps after each step: does dropping the table give
- * its bookkeeping back?
+ * and attaching it again (Workspace.open, as a restart of the app does), printing glibc's heaps
+ * and RSS after each step, 3 s later, and after a forced purge: does dropping the table give its
+ * bookkeeping back, and does the open's summary query leave memory resident?
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,12 +85,21 @@ await writer.flush();
 if (process.env.EXIT_HARD) process.exit(0);
 conn.closeSync();
 if (process.env.REATTACH) {
-  const glibc = (step: string) => console.log(`${step}: glibc's heaps ${rssByKind(process.pid).glibc.toFixed(1)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`);
-  glibc('before the detach');
+  const step = async (name: string) => {
+    const duck = ((await queryOne<{ b: number }>(db.conn, 'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()'))?.b ?? 0) / MB;
+    console.log(`${name}: glibc's heaps ${rssByKind(process.pid).glibc.toFixed(1)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB, DuckDB ${duck.toFixed(0)} MB`);
+  };
+  await step('before the detach');
   await ws.close();
-  glibc('after the detach');
+  await step('after the detach');
   ws = await Workspace.open(db.conn, wsDir, (c) => guessRoles(c).mapping);
-  glibc('after the attach (Workspace.open, its summary query included)');
+  await step('after the attach (Workspace.open, its summary query included)');
+  await new Promise((r) => setTimeout(r, 3000));
+  await step('3 s later');
+  // Setting memory_limit makes DuckDB purge all of its jemalloc arenas and malloc_trim: what is
+  // left after it is in use, not merely unreturned.
+  await db.conn.run(`SET memory_limit = '${configuredMemoryLimit(db.instance)}'`);
+  await step('after a forced purge (SET memory_limit)');
 }
 trimConn.closeSync();
 await ws.close();
