@@ -7,36 +7,28 @@
  * the query runs), and which columns came out estimated.
  *   node --import tsx test/bench/column-stats-bench.ts [N=1500000] [RUNS=3]
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDatabase, queryOne, queryRows, quoteIdent } from '../../electron/core/db/duckdb';
 import { prepareTailTables } from '../../electron/core/tail/tail-tables';
 import { TailWriter } from '../../electron/core/tail/tail-writer';
 import { computeTableStats } from '../../electron/core/workspace/column-stats';
 import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
-import { loadScenario } from '../../service/scenario/load-scenario';
-import { historyModel } from '../../service/sim/generate-history';
-import { makeRecord } from '../../service/sim/traffic';
-import type { LogRecord } from '../../shared/log-schema';
 import { tempDir } from '../support/make-parquet';
 import { median } from './stats';
+import { tailSteadyRecords } from './tail-steady-records';
 
 const N = Number(process.argv[2] ?? 1_500_000);
 const RUNS = Number(process.argv[3] ?? 3);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MB = 2 ** 20;
 
 const db = await openDatabase({});
 const ws = await Workspace.open(db.conn, tempDir('loupe-bench-colstats-'), (c) => guessRoles(c).mapping);
 const conn = await db.instance.connect();
 await prepareTailTables(conn);
-const scenario = await loadScenario(path.join(root, 'test/fixtures/scenarios/tail-steady.yaml'));
-const model = historyModel(scenario, 1);
-const t0 = Date.parse(scenario.start);
+const record = await tailSteadyRecords();
 const writer = new TailWriter(conn, 'tail:bench', { batchRows: 2000, flushMs: 3_600_000 });
 for (let i = 0; i < N; i++) {
-  const pending = writer.add(JSON.parse(JSON.stringify(makeRecord(model, t0 + i, i))) as LogRecord, i + 1);
+  const pending = writer.add(record(i), i + 1);
   if (pending) await pending;
 }
 await writer.flush();

@@ -17,8 +17,6 @@
  * and RSS after each step, 3 s later, and after a forced purge: does dropping the table give its
  * bookkeeping back, and does the open's summary query leave memory resident?
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { configuredMemoryLimit, openDatabase, queryOne } from '../../electron/core/db/duckdb';
 import { trimTableCache } from '../../electron/core/db/table-cache';
 import { TAIL_TABLE_CACHE_BYTES } from '../../electron/core/tail/tail-runner';
@@ -26,18 +24,14 @@ import { prepareTailTables } from '../../electron/core/tail/tail-tables';
 import { TailWriter } from '../../electron/core/tail/tail-writer';
 import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
-import { historyModel } from '../../service/sim/generate-history';
-import { makeRecord } from '../../service/sim/traffic';
-import { loadScenario } from '../../service/scenario/load-scenario';
-import type { LogRecord } from '../../shared/log-schema';
 import { tempDir } from '../support/make-parquet';
 import { rssByKind } from './smaps';
+import { tailSteadyRecords } from './tail-steady-records';
 
 const EVENTS = Number(process.argv[2] ?? 3_600_000);
 const EVERY = Number(process.argv[3] ?? 150_000);
 const BATCH = Number(process.argv[4] ?? 250);
 const PACE = Number(process.argv[5] ?? 0);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MB = 2 ** 20;
 
 const db = await openDatabase({});
@@ -46,16 +40,13 @@ let ws = await Workspace.open(db.conn, wsDir, (c) => guessRoles(c).mapping);
 const conn = await db.instance.connect();
 const trimConn = await db.instance.connect();
 await prepareTailTables(conn);
-const scenario = await loadScenario(path.join(root, 'test/fixtures/scenarios/tail-steady.yaml'));
-const model = historyModel(scenario, 1);
-const t0 = Date.parse(scenario.start);
+const record = await tailSteadyRecords();
 const writer = new TailWriter(conn, 'tail:bench', { batchRows: BATCH, flushMs: 3_600_000 });
 const start = Date.now();
 console.log(`${EVENTS} events in commits of ${BATCH}, ${PACE ? `${PACE} commits/s` : 'full speed'}`);
 console.log('  events      s   RSS MB   DuckDB MB   V8 heap total MB   rest MB   glibc MB   other anon MB   segments   blocks');
 for (let i = 0; i < EVENTS; i++) {
-  // One event per millisecond of event time: 1,000 events/s, as the real-time bench.
-  const pending = writer.add(JSON.parse(JSON.stringify(makeRecord(model, t0 + i, i))) as LogRecord, i + 1);
+  const pending = writer.add(record(i), i + 1);
   if (pending) await pending;
   const n = i + 1;
   if (PACE && n % BATCH === 0) {
