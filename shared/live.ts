@@ -115,6 +115,11 @@ export const tailSnapshotSchema = z.object({
   rows: z.array(liveRowSchema),
   analytics: liveAnalyticsSchema,
   alerts: z.array(liveAlertSchema),
+  /**
+   * Resident memory of the process the tail runs in, now and when the tail started (bytes); null
+   * before a tail. An all-day stream should hold it level: the view keeps a window, the rows go to disk.
+   */
+  memory: z.object({ rssBytes: z.number(), startRssBytes: z.number() }).nullable(),
   /** Wall-clock time the snapshot was taken (for the view's end-to-end latency figure). */
   at: z.string(),
 });

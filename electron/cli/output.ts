@@ -7,14 +7,16 @@ export function printJson(value: unknown): void {
 
 /**
  * Runs a command body; a failure prints one actionable line (or a JSON error with --json)
- * and exits non-zero, so scripts can rely on the exit code.
+ * and exits non-zero, so scripts can rely on the exit code. A command whose --json output is
+ * one object per line (`loupe tail`) passes `jsonLines`: its error is one more such line.
  */
-export async function runCommand(json: boolean, body: () => Promise<void>): Promise<void> {
+export async function runCommand(json: boolean, body: () => Promise<void>, opts: { jsonLines?: boolean } = {}): Promise<void> {
   try {
     await body();
   } catch (err) {
     const value = toErrorValue(err);
-    if (json) process.stdout.write(JSON.stringify({ error: value }, null, 2) + '\n');
+    if (json && opts.jsonLines) process.stdout.write(JSON.stringify({ type: 'error', error: value }) + '\n');
+    else if (json) process.stdout.write(JSON.stringify({ error: value }, null, 2) + '\n');
     console.error(`loupe: ${formatError(value)}`);
     process.exitCode = 1;
   }

@@ -20,7 +20,7 @@ export function registerTail(program: Command): void {
     .option('--from <where>', "'resume' (after the saved cursor), 'head', or a cursor number", 'resume')
     .option('--every <seconds>', 'seconds between status lines', '2')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
-    .option('--json', 'one JSON object per line: {"type":"status"|"alert"|"summary",…}')
+    .option('--json', 'one JSON object per line: {"type":"status"|"alert"|"summary"|"error",…}')
     .action(async (opts: { service: string; token?: string; dir: string; from: string; every: string; duration?: string; json?: boolean }) => {
       await runCommand(Boolean(opts.json), async () => {
         const token = opts.token ?? process.env.LOUPE_TOKEN;
@@ -71,14 +71,14 @@ export function registerTail(program: Command): void {
           await ws.close();
           db.close();
         }
-      });
+      }, { jsonLines: true });
     });
 }
 
 function statusOf(s: TailSnapshot) {
   return {
     state: s.state, received: s.received, ingested: s.ingested, duplicates: s.duplicates, quarantined: s.quarantined,
-    reconnects: s.reconnects, cursor: s.cursor, eventsPerSecond: s.eventsPerSecond, lagMs: s.lagMs, gaps: s.gaps,
+    reconnects: s.reconnects, cursor: s.cursor, eventsPerSecond: s.eventsPerSecond, lagMs: s.lagMs, gaps: s.gaps, memory: s.memory,
     versions: s.analytics.versions.map((v) => ({ deployment: v.deployment, version: v.version, judgeMean: v.judgeMean, judged: v.judged, errorRate: v.errorRate, status: v.status })),
     psi: s.analytics.psi.map((p) => ({ axis: p.axis, feature: p.feature, psi: p.psi })),
   };
@@ -87,5 +87,6 @@ function statusOf(s: TailSnapshot) {
 function statusLine(s: TailSnapshot): string {
   const lag = s.lagMs == null ? '—' : `${(s.lagMs / 1000).toFixed(1)} s`;
   const versions = s.analytics.versions.map((v) => `${v.version} ${v.judgeMean == null ? '—' : v.judgeMean.toFixed(2)}${v.status === 'flagged' ? '!' : ''}`).join(' ');
-  return `[${s.state}] ${Math.round(s.eventsPerSecond)}/s  lag ${lag}  added ${s.ingested}  dup ${s.duplicates}  quarantined ${s.quarantined}  reconnects ${s.reconnects}${versions ? `  judge ${versions}` : ''}${s.gaps.length ? `  GAPS ${s.gaps.length} (run loupe sync)` : ''}`;
+  const rss = s.memory ? `  rss ${Math.round(s.memory.rssBytes / 2 ** 20)} MB` : '';
+  return `[${s.state}] ${Math.round(s.eventsPerSecond)}/s  lag ${lag}  added ${s.ingested}  dup ${s.duplicates}  quarantined ${s.quarantined}  reconnects ${s.reconnects}${rss}${versions ? `  judge ${versions}` : ''}${s.gaps.length ? `  GAPS ${s.gaps.length} (run loupe sync)` : ''}`;
 }

@@ -80,7 +80,7 @@ export async function runTailClient(o: TailClientOptions): Promise<void> {
           throw new LoupeError({
             code: err.status === 401 ? 'unauthorized' : 'forbidden',
             message: `the service refused the token for the tail (${err.status})`,
-            hint: 'check the service token in the connection settings',
+            hint: "check the service token: the Data view's service connection, or `loupe tail --token` / LOUPE_TOKEN",
           });
         }
         retryAfterMs = parseRetryAfter(err.retryAfter);

@@ -71,6 +71,7 @@ export class TailRunner {
   private trimTimer: NodeJS.Timeout | null = null;
   private trimConn: DuckDBConnection | null = null;
   private trimming: Promise<void> | null = null;
+  private startRss = 0;
   /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
   done: Promise<void> = Promise.resolve();
 
@@ -79,6 +80,7 @@ export class TailRunner {
   }
 
   async start(): Promise<void> {
+    this.startRss = process.memoryUsage.rss();
     this.conn = await this.o.instance.connect();
     await prepareTailTables(this.conn);
     this.quarantined = await quarantineCount(this.conn, this.source);
@@ -174,6 +176,7 @@ export class TailRunner {
       rows: this.rows.drain(),
       analytics: this.evaluated.analytics,
       alerts: this.evaluated.alerts,
+      memory: { rssBytes: process.memoryUsage.rss(), startRssBytes: this.startRss },
       at: new Date(now).toISOString(),
     };
   }

@@ -47,6 +47,12 @@ export function LiveView() {
         <div><dt>duplicates</dt><dd>{snapshot?.duplicates.toLocaleString() ?? 0}</dd></div>
         <div><dt>quarantined</dt><dd>{snapshot?.quarantined.toLocaleString() ?? 0}</dd></div>
         <div><dt>reconnects</dt><dd>{snapshot?.reconnects ?? 0}</dd></div>
+        <div>
+          <dt>core memory</dt>
+          <dd data-testid="live-memory" title="Resident memory of Loupe's core, where the tail and DuckDB run, and its change since the tail started">
+            {snapshot?.memory ? formatMemory(snapshot.memory) : '—'}
+          </dd>
+        </div>
       </dl>
       {snapshot?.gaps.length ? (
         <p className="live-gap" role="alert">
@@ -97,6 +103,12 @@ function formatLag(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+function formatMemory(m: { rssBytes: number; startRssBytes: number }): string {
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  const change = mb(m.rssBytes) - mb(m.startRssBytes);
+  return `${mb(m.rssBytes).toLocaleString()} MB (${change >= 0 ? '+' : '−'}${Math.abs(change).toLocaleString()} since start)`;
 }
 
 function describeFlag(v: LiveVersion): string {

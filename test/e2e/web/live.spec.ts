@@ -34,6 +34,8 @@ test('the Live view shows the stream rate and raises the judge alert for the reg
   await expect(app.getByTestId('live-state')).toHaveText('live', { timeout: 30_000 });
   await expect.poll(async () => Number((await app.getByTestId('live-rate').textContent())!.replace(/,/g, '')), { timeout: 30_000 }).toBeGreaterThan(100);
   await expect(app.getByRole('table', { name: 'Newest requests' }).getByRole('row').nth(1)).toBeVisible();
+  // The core's memory, and how far it moved since the tail started.
+  await expect(app.getByTestId('live-memory')).toHaveText(/^[\d,]+ MB \([+−][\d,]+ since start\)$/);
 
   const alert = app.getByRole('alert').filter({ hasText: 'Judge mean of v2 (assistant) dropped' });
   await expect(alert).toBeVisible({ timeout: 120_000 });
