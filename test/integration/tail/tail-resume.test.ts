@@ -20,7 +20,7 @@ describe('live tail: nothing lost, nothing twice', () => {
     const svc = await spawnService('tail-steady.yaml', { speed: 500, faults: `drop-every=${DROP_EVERY}` });
     services.push(svc);
     const dataDir = svc.dataDir;
-    const { db, ws } = await openWorkspace();
+    const { db, ws, dir } = await openWorkspace();
     const fast = { baseMs: 20, maxMs: 200 };
 
     // First run: from the very first event, stopped part-way (as if the app closed).
@@ -71,6 +71,15 @@ describe('live tail: nothing lost, nothing twice', () => {
     );
     expect(cmp).toMatchObject({ missing: 0, extra: 0 });
     expect(cmp!.theirs).toBeGreaterThan(50_000);
+
+    // That export arriving later (a sync) adds none of the requests the tail already holds.
+    const before = (await queryOne<{ n: number }>(db.conn, 'SELECT count(*)::INT AS n FROM ws.requests'))!.n;
+    const synced = path.join(dir, 'exports', 'date=2026-11-20', 'hour=00', 'part-0.parquet');
+    fs.mkdirSync(path.dirname(synced), { recursive: true });
+    fs.copyFileSync(hourFile, synced);
+    const state = await ws.refresh();
+    expect(state.lastIngest).toMatchObject({ filesIngested: 1, rowsAdded: 0, duplicates: cmp!.theirs });
+    expect((await queryOne<{ n: number }>(db.conn, 'SELECT count(*)::INT AS n FROM ws.requests'))!.n).toBe(before);
     await ws.close();
     db.close();
   }, 420_000);
