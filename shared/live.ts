@@ -61,6 +61,7 @@ export const livePsiSchema = z.object({
   baseline: z.number(),
   level: z.enum(['quiet', 'watch', 'alert']),
 });
+export type LivePsi = z.infer<typeof livePsiSchema>;
 
 export const liveMinuteSchema = z.object({
   minute: z.string(),
@@ -77,7 +78,13 @@ export const liveAlertSchema = z.object({
   title: z.string(),
   detail: z.string(),
   /** What the notification opens. */
-  target: z.object({ view: z.enum(['deployments', 'slices']), deployment: z.string().optional(), slice: z.string().optional() }),
+  /** What the notification opens: a deployment, or the Slices table ranked by the drifting axis. */
+  target: z.object({
+    view: z.enum(['deployments', 'slices']),
+    deployment: z.string().optional(),
+    slice: z.string().optional(),
+    axis: z.enum(['input', 'output', 'quality']).optional(),
+  }),
   /** Event time of the newest request when the alert fired. */
   eventTime: z.string(),
   raisedAt: z.string(),

@@ -8,6 +8,7 @@ import { OverviewView } from '../views/overview/OverviewView';
 import { SlicesView } from '../views/slices/SlicesView';
 import { TriageView } from '../views/triage/TriageView';
 import { DeploymentsView } from '../views/deployments/DeploymentsView';
+import { LiveAlerts } from '../views/live/LiveAlerts';
 import { LiveView } from '../views/live/LiveView';
 import { useDropToOpen } from './use-drop-to-open';
 
@@ -59,7 +60,10 @@ export function App() {
         ))}
         <div className="nav-foot muted">{bridge ? 'desktop' : 'browser mode'}</div>
       </nav>
-      <main className="main">{renderView(view)}</main>
+      <main className="main">
+        <LiveAlerts />
+        {renderView(view)}
+      </main>
     </div>
   );
 }

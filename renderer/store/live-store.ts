@@ -2,6 +2,9 @@ import { create } from 'zustand';
 import type { LiveAlert, LiveRow, TailSnapshot } from '../../shared/live';
 import { toErrorValue, type LoupeErrorValue } from '../../shared/errors';
 import { client } from '../api/client';
+import { useDeployments } from './deployments-store';
+import { useDrift } from './drift-store';
+import { useNav } from './nav-store';
 
 /** The table keeps this many newest requests; older ones are in the workspace, not in memory. */
 export const LIVE_WINDOW = 2000;
@@ -14,7 +17,10 @@ interface LiveState {
   /** Rows that arrived while paused, shown when resumed (bounded like the table). */
   held: LiveRow[];
   filter: { dim: 'route' | 'locale' | 'tenant_tier' | 'model_version' | 'deployment'; value: string } | null;
-  /** Alerts raised since the view opened that the analyst has not dismissed. */
+  /**
+   * Alerts raised since the app opened that the analyst has not dismissed, shown on every view;
+   * one whose episode already ended (raised and cleared in one batch) is shown too, marked so.
+   */
   notifications: LiveAlert[];
   error: LoupeErrorValue | null;
   /** Wall-clock ms from an event's snapshot leaving the core to it reaching the store (for the bench). */
@@ -24,6 +30,8 @@ interface LiveState {
   setPaused(p: boolean): void;
   setFilter(f: LiveState['filter']): void;
   dismiss(id: string): void;
+  /** Opens what the alert is about: its deployment, or the Slices table ranked by its axis. */
+  openAlert(a: LiveAlert): void;
   receive(s: TailSnapshot): void;
 }
 
@@ -64,9 +72,22 @@ export const useLive = create<LiveState>((set, get) => ({
   dismiss(id) {
     set({ notifications: get().notifications.filter((n) => n.id !== id) });
   },
+  openAlert(a) {
+    get().dismiss(a.id);
+    const { view, deployment, axis } = a.target;
+    if (view === 'deployments' && deployment) {
+      // The Deployments view selects its `selected` when it opens; already open, it is told.
+      if (useNav.getState().view === 'deployments') void useDeployments.getState().select(deployment);
+      else useDeployments.setState({ selected: deployment });
+    }
+    if (view === 'slices' && axis) useDrift.getState().setFilter({ axis, sort: axis });
+    useNav.getState().go(view);
+  },
   receive(s) {
     const { paused, rows, held, notifications } = get();
-    const fresh = s.alerts.filter((a) => a.active && !seen.has(a.id));
+    // Alerts come in the snapshot as the core's newest 50, so each is notified once, the first time
+    // it appears, active or already over.
+    const fresh = s.alerts.filter((a) => !seen.has(a.id));
     for (const a of fresh) seen.add(a.id);
     const next: Partial<LiveState> = { snapshot: s, lastDeliveryMs: Date.now() - Date.parse(s.at) };
     if (s.rows.length) {

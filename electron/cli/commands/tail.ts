@@ -46,10 +46,11 @@ export function registerTail(program: Command): void {
           if (opts.json) out({ type: 'status', ...statusOf(s) });
           else console.error(statusLine(s));
           for (const a of s.alerts) {
-            if (seen.has(a.id) || !a.active) continue;
+            // Once each, the first time it appears: an episode can start and end between two lines.
+            if (seen.has(a.id)) continue;
             seen.add(a.id);
             if (opts.json) out({ type: 'alert', ...a });
-            else console.log(`ALERT ${a.title} — ${a.detail} (event time ${a.eventTime})`);
+            else console.log(`ALERT ${a.title}${a.active ? '' : ' (already over)'} — ${a.detail} (event time ${a.eventTime})`);
           }
         };
         try {

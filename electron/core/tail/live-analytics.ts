@@ -1,4 +1,4 @@
-import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, LiveVersion } from '../../../shared/live';
+import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, LivePsi, LiveVersion } from '../../../shared/live';
 import type { LogRecord } from '../../../shared/log-schema';
 import { binIndex } from '../drift/binning';
 import { DEFAULT_MIN_BASELINE_JUDGED, DEFAULT_MIN_HOUR_JUDGED, judgeThreshold } from '../drift/judge-monitor';
@@ -242,7 +242,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
   }
 
   /** An alert is raised once per episode (flagged → cleared → flagged again is a new one). */
-  private raiseAlerts(versions: LiveVersion[], psi: Array<{ axis: string; feature: string; psi: number | null }>, eventTime: string): void {
+  private raiseAlerts(versions: LiveVersion[], psi: Array<Pick<LivePsi, 'axis' | 'feature' | 'psi'>>, eventTime: string): void {
     const active = new Set<string>();
     for (const v of versions) {
       const d = this.detector(v.deployment, v.version);
@@ -269,7 +269,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
         kind: 'psi',
         title: `${p.axis} drift: PSI ${p.psi!.toFixed(2)} on ${p.feature}`,
         detail: `the last hour against the baseline; PSI above ${PSI_ALERT} is an alert`,
-        target: { view: 'slices', slice: '' },
+        target: { view: 'slices', axis: p.axis },
       }), eventTime);
     }
     for (const [base, episode] of this.episodes) {

@@ -6,7 +6,6 @@ import { useLive } from '../../store/live-store';
 import { useRequestDrawer } from '../../store/request-store';
 import { useWorkspace } from '../../store/workspace-store';
 import { RequestDrawer } from '../request/RequestDrawer';
-import { LiveAlerts } from './LiveAlerts';
 import { errorSpec, judgeSpec, psiSpec } from './live-specs';
 import { LiveTable } from './LiveTable';
 import './live.css';
@@ -38,7 +37,6 @@ export function LiveView() {
       </header>
       {error && <ErrorNote error={error} />}
       {snapshot?.error && <ErrorNote error={snapshot.error} />}
-      <LiveAlerts />
       <dl className="live-stats" aria-label="Tail status">
         <div><dt>connection</dt><dd data-testid="live-state">{snapshot?.state ?? 'idle'}</dd></div>
         <div><dt>events/s</dt><dd data-testid="live-rate">{snapshot ? Math.round(snapshot.eventsPerSecond).toLocaleString() : '—'}</dd></div>

@@ -17,6 +17,15 @@ test.afterEach(async () => {
 test('the Live view shows the stream rate and raises the judge alert for the regressed version', async ({ app, web }) => {
   test.setTimeout(240_000);
   const scenario = await loadScenario(scenarioFile);
+  // A steady deployment listed before the regressed one: the notification must open assistant,
+  // not the Deployments view's first deployment. It serves the summarize route (traffic.ts).
+  const assistant = scenario.deployments[0];
+  scenario.deployments.unshift({
+    ...assistant,
+    id: 'summarizer',
+    versions: [{ ...assistant.versions[0], version: 's1' }],
+    traffic: [{ at: '0h', weights: { s1: 1 } }],
+  });
   // Six exported hours are the baseline; the live run starts after them.
   const dir = tempDir('loupe-e2e-live-');
   const db = await openDatabase();
@@ -43,9 +52,15 @@ test('the Live view shows the stream rate and raises the judge alert for the reg
   await expect(app.getByTestId('live-judge-evidence')).toContainText('v2 (assistant) 100 %');
   await expect(app.getByRole('img', { name: 'Judge mean per version, last hour' })).toBeVisible();
 
-  // The notification opens the deployment it is about.
-  await alert.getByRole('button', { name: /Open deployment assistant/ }).click();
+  // The notification stays on other views, and opens the deployment it is about.
+  await app.keyboard.press('Alt+6');
+  await expect(app.getByRole('heading', { name: 'Data', level: 1 })).toBeVisible();
+  await alert.getByRole('button', { name: 'Open deployment assistant' }).click();
   await expect(app.getByRole('heading', { name: 'Deployments', level: 1 })).toBeVisible();
+  const list = app.getByRole('list', { name: 'Deployments list' });
+  await expect(list.getByRole('button').first()).toContainText('summarizer');
+  await expect(list.getByRole('button', { name: /assistant/ })).toHaveAttribute('aria-current', 'true');
+  await expect(alert).toHaveCount(0);
   // The view computes its evidence on the core's connection; let it finish, so the next test's
   // calls do not queue behind it.
   await expect(app.getByRole('region', { name: 'Evidence' }).or(app.locator('.error-note')).first()).toBeVisible({ timeout: 120_000 });
