@@ -77,7 +77,6 @@ export const liveAlertSchema = z.object({
   kind: z.enum(['judge', 'psi']),
   title: z.string(),
   detail: z.string(),
-  /** What the notification opens. */
   /** What the notification opens: a deployment, or the Slices table ranked by the drifting axis. */
   target: z.object({
     view: z.enum(['deployments', 'slices']),

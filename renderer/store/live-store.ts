@@ -36,6 +36,7 @@ interface LiveState {
 }
 
 const seen = new Set<string>();
+let lastAnalyticsKey = '';
 
 export const useLive = create<LiveState>((set, get) => ({
   snapshot: null,
@@ -89,7 +90,14 @@ export const useLive = create<LiveState>((set, get) => ({
     // it appears, active or already over.
     const fresh = s.alerts.filter((a) => !seen.has(a.id));
     for (const a of fresh) seen.add(a.id);
-    const next: Partial<LiveState> = { snapshot: s, lastDeliveryMs: Date.now() - Date.parse(s.at) };
+    // Every snapshot carries the analytics, re-evaluated only every few seconds: an unchanged one
+    // keeps the previous object, so what is derived from it (the charts' data) is not rebuilt.
+    const analyticsKey = JSON.stringify(s.analytics);
+    const prev = get().snapshot;
+    const same = prev !== null && analyticsKey === lastAnalyticsKey;
+    lastAnalyticsKey = analyticsKey;
+    const snapshot = same ? { ...s, analytics: prev.analytics } : s;
+    const next: Partial<LiveState> = { snapshot, lastDeliveryMs: Date.now() - Date.parse(s.at) };
     if (s.rows.length) {
       if (paused) next.held = [...s.rows, ...held].slice(0, LIVE_WINDOW);
       else next.rows = [...s.rows, ...rows].slice(0, LIVE_WINDOW);

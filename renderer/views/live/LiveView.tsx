@@ -6,7 +6,7 @@ import { useLive } from '../../store/live-store';
 import { useRequestDrawer } from '../../store/request-store';
 import { useWorkspace } from '../../store/workspace-store';
 import { RequestDrawer } from '../request/RequestDrawer';
-import { errorSpec, judgeSpec, psiSpec } from './live-specs';
+import { errorData, errorSpec, judgeData, judgeSpec, psiData, psiSpec } from './live-specs';
 import { LiveTable } from './LiveTable';
 import './live.css';
 
@@ -23,8 +23,9 @@ export function LiveView() {
     void client.call('tailStatus', {}).then((s) => useLive.getState().receive(s)).catch(() => {});
   }, []);
   const analytics = snapshot?.analytics ?? null;
-  // Specs change only when the core re-evaluates (every few seconds), so charts redraw that often.
-  const specs = useMemo(() => (analytics ? { judge: judgeSpec(analytics), errors: errorSpec(analytics), psi: psiSpec(analytics) } : null), [analytics]);
+  // The store keeps the analytics object while the core has not re-evaluated (every few seconds),
+  // so the charts' data changes that often, and each chart updates in place.
+  const data = useMemo(() => (analytics ? { judge: judgeData(analytics), errors: errorData(analytics), psi: psiData(analytics) } : null), [analytics]);
   const running = snapshot && ['connecting', 'live', 'reconnecting'].includes(snapshot.state);
   const flagged = analytics?.versions.filter((v) => v.status === 'flagged') ?? [];
 
@@ -72,12 +73,12 @@ export function LiveView() {
           {analytics.versions.filter((v) => v.evidence !== null).map((v) => `${v.version} (${v.deployment}) ${Math.round(Math.min(1, v.evidence!) * 100)} %`).join(' · ')}
         </p>
       )}
-      {specs && (
+      {data && (
         <Suspense fallback={null}>
         <div className="live-charts">
-          <VegaChart spec={specs.judge} label="Judge mean per version, last hour" />
-          <VegaChart spec={specs.errors} label="Error rate per version, last hour" />
-          <VegaChart spec={specs.psi} label="PSI per axis, last hour against the baseline" />
+          <VegaChart spec={judgeSpec} data={data.judge} label="Judge mean per version, last hour" />
+          <VegaChart spec={errorSpec} data={data.errors} label="Error rate per version, last hour" />
+          <VegaChart spec={psiSpec} data={data.psi} label="PSI per axis, last hour against the baseline" />
         </div>
         </Suspense>
       )}

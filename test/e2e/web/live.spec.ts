@@ -43,6 +43,13 @@ test('the Live view shows the stream rate and raises the judge alert for the reg
   await expect(app.getByTestId('live-state')).toHaveText('live', { timeout: 30_000 });
   await expect.poll(async () => Number((await app.getByTestId('live-rate').textContent())!.replace(/,/g, '')), { timeout: 30_000 }).toBeGreaterThan(100);
   await expect(app.getByRole('table', { name: 'Newest requests' }).getByRole('row').nth(1)).toBeVisible();
+  // The charts update in place as the numbers move: the same drawing, new marks.
+  const judgeSvg = await app.getByRole('img', { name: 'Judge mean per version, last hour' }).locator('svg').elementHandle({ timeout: 30_000 });
+  // A short digest of the drawing, so a failure prints two numbers rather than two SVGs.
+  const digest = () => judgeSvg!.evaluate((n) => [...n.innerHTML].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 0));
+  const drawn = await digest();
+  await expect.poll(digest, { timeout: 30_000 }).not.toBe(drawn);
+  expect(await judgeSvg!.evaluate((n) => n.isConnected)).toBe(true);
   // The core's memory, and how far it moved since the tail started.
   await expect(app.getByTestId('live-memory')).toHaveText(/^[\d,]+ MB \([+−][\d,]+ since start\)$/);
 
