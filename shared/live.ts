@@ -111,6 +111,8 @@ export const tailSnapshotSchema = z.object({
   duplicates: z.number(),
   quarantined: z.number(),
   reconnects: z.number(),
+  /** While reconnecting: why the last connection failed and when the next try is (null when live). */
+  retry: z.object({ attempt: z.number(), reason: z.string(), nextAt: z.string() }).nullable(),
   cursor: z.number().nullable(),
   eventsPerSecond: z.number(),
   /** Now − the newest event's time (ms); null before the first event. */

@@ -79,7 +79,7 @@ export function registerTail(program: Command): void {
 function statusOf(s: TailSnapshot) {
   return {
     state: s.state, received: s.received, ingested: s.ingested, duplicates: s.duplicates, quarantined: s.quarantined,
-    reconnects: s.reconnects, cursor: s.cursor, eventsPerSecond: s.eventsPerSecond, lagMs: s.lagMs, gaps: s.gaps, memory: s.memory,
+    reconnects: s.reconnects, retry: s.retry, cursor: s.cursor, eventsPerSecond: s.eventsPerSecond, lagMs: s.lagMs, gaps: s.gaps, memory: s.memory,
     versions: s.analytics.versions.map((v) => ({ deployment: v.deployment, version: v.version, judgeMean: v.judgeMean, judged: v.judged, errorRate: v.errorRate, status: v.status })),
     psi: s.analytics.psi.map((p) => ({ axis: p.axis, feature: p.feature, psi: p.psi })),
   };
@@ -89,5 +89,6 @@ function statusLine(s: TailSnapshot): string {
   const lag = s.lagMs == null ? '—' : `${(s.lagMs / 1000).toFixed(1)} s`;
   const versions = s.analytics.versions.map((v) => `${v.version} ${v.judgeMean == null ? '—' : v.judgeMean.toFixed(2)}${v.status === 'flagged' ? '!' : ''}`).join(' ');
   const rss = s.memory ? `  rss ${Math.round(s.memory.rssBytes / 2 ** 20)} MB` : '';
-  return `[${s.state}] ${Math.round(s.eventsPerSecond)}/s  lag ${lag}  added ${s.ingested}  dup ${s.duplicates}  quarantined ${s.quarantined}  reconnects ${s.reconnects}${rss}${versions ? `  judge ${versions}` : ''}${s.gaps.length ? `  GAPS ${s.gaps.length} (run loupe sync)` : ''}`;
+  const retry = s.retry ? `  retry ${s.retry.attempt}: ${s.retry.reason}` : '';
+  return `[${s.state}] ${Math.round(s.eventsPerSecond)}/s  lag ${lag}  added ${s.ingested}  dup ${s.duplicates}  quarantined ${s.quarantined}  reconnects ${s.reconnects}${rss}${retry}${versions ? `  judge ${versions}` : ''}${s.gaps.length ? `  GAPS ${s.gaps.length} (run loupe sync)` : ''}`;
 }

@@ -83,10 +83,18 @@ export async function runTailClient(o: TailClientOptions): Promise<void> {
             hint: "check the service token: the Data view's service connection, or `loupe tail --token` / LOUPE_TOKEN",
           });
         }
+        if (err.status === 404) {
+          // Not a service that is restarting: this address has no tail, and waiting will not give it one.
+          throw new LoupeError({
+            code: 'not_found',
+            message: `${url} answered 404: no live tail there`,
+            hint: 'check the service URL: Loupe reads the tail at <service>/v1/tail',
+          });
+        }
         retryAfterMs = parseRetryAfter(err.retryAfter);
         reason = `the tail answered ${err.status}`;
       } else {
-        reason = conn.signal.reason instanceof Error ? conn.signal.reason.message : (err as Error).message;
+        reason = conn.signal.reason instanceof Error ? conn.signal.reason.message : describeFailure(err);
       }
     } finally {
       clearInterval(watchdog);
@@ -106,6 +114,13 @@ class ConsumerError extends Error {
   constructor(readonly inner: unknown) {
     super('tail consumer failed');
   }
+}
+
+/** fetch says only "fetch failed"; the cause says what (connect ECONNREFUSED 127.0.0.1:8787). */
+function describeFailure(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.message ?? e.cause?.code;
+  return cause && !e.message.includes(cause) ? `${e.message}: ${cause}` : e.message;
 }
 
 function safeJson(text: string): unknown {

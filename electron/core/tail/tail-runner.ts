@@ -60,6 +60,7 @@ export class TailRunner {
   private duplicates = 0;
   private quarantined = 0;
   private reconnects = 0;
+  private retry: TailSnapshot['retry'] = null;
   private cursor: number | null = null;
   private newestTs: number | null = null;
   private readonly rate = new RateMeter();
@@ -122,8 +123,11 @@ export class TailRunner {
       token: this.o.token,
       cursor: this.cursor,
       signal: this.ac.signal,
-      onState: (s) => {
+      onState: (s, detail) => {
         if (s === 'reconnecting') this.reconnects++;
+        this.retry = s === 'reconnecting' && detail
+          ? { attempt: detail.attempt, reason: detail.reason, nextAt: new Date(Date.now() + detail.delayMs).toISOString() }
+          : s === 'live' ? null : this.retry;
         this.state = s;
         this.o.onChange?.();
       },
@@ -168,6 +172,7 @@ export class TailRunner {
       duplicates: this.duplicates,
       quarantined: this.quarantined,
       reconnects: this.reconnects,
+      retry: this.state === 'reconnecting' || this.state === 'connecting' ? this.retry : null,
       cursor: this.cursor,
       eventsPerSecond: this.rate.perSecond(now),
       lagMs: this.newestTs === null ? null : now - this.newestTs,

@@ -11,7 +11,7 @@ import { TailRunner } from './tail-runner';
 export const SNAPSHOT_EVERY_MS = 250;
 
 const idle = (): TailSnapshot => ({
-  state: 'idle', service: null, error: null, received: 0, ingested: 0, duplicates: 0, quarantined: 0, reconnects: 0,
+  state: 'idle', service: null, error: null, received: 0, ingested: 0, duplicates: 0, quarantined: 0, reconnects: 0, retry: null,
   cursor: null, eventsPerSecond: 0, lagMs: null, newestEventTime: null, gaps: [], rows: [],
   analytics: { window: null, baseline: null, rule: '', versions: [], psi: [], minutes: [] }, alerts: [], memory: null, at: new Date().toISOString(),
 });

@@ -53,6 +53,11 @@ export function LiveView() {
           </dd>
         </div>
       </dl>
+      {snapshot?.retry && (
+        <p className="live-gap" role="status" data-testid="live-retry">
+          Reconnecting: {snapshot.retry.reason} (attempt {snapshot.retry.attempt}, next try at {new Date(snapshot.retry.nextAt).toLocaleTimeString()}). Rows received so far are saved; the stream resumes after the last one.
+        </p>
+      )}
       {snapshot?.gaps.length ? (
         <p className="live-gap" role="alert">
           The stream skipped events it no longer held ({snapshot.gaps.length} gap{snapshot.gaps.length > 1 ? 's' : ''}, hours {snapshot.gaps.at(-1)!.hours.map((h) => h.slice(0, 13)).join(', ')}).{' '}

@@ -73,3 +73,21 @@ test('the Live view shows the stream rate and raises the judge alert for the reg
   await expect(app.getByRole('region', { name: 'Evidence' }).or(app.locator('.error-note')).first()).toBeVisible({ timeout: 120_000 });
   await h.tailStop({});
 });
+
+test('a tail whose service is down says why it is reconnecting, and keeps trying until stopped', async ({ app, web }) => {
+  // A port nothing listens on.
+  const closed = await startService({ scenario: await loadScenario(scenarioFile), dataDir: tempDir('loupe-e2e-live-down-'), speed: 1, tokens: { tok: 'viewer' } });
+  const url = closed.url;
+  await closed.close();
+  const h = web.core.handlers;
+  await h.openWorkspace({ dir: tempDir('loupe-e2e-live-down-ws-') });
+  await h.serviceConnection({ set: { url, token: 'tok' } });
+
+  await app.keyboard.press('Alt+3');
+  await app.getByRole('button', { name: 'Start live tail' }).click();
+  await expect(app.getByTestId('live-state')).toHaveText('reconnecting', { timeout: 30_000 });
+  await expect(app.getByTestId('live-retry')).toContainText(/Reconnecting: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(attempt \d+, next try at /);
+  await app.getByRole('button', { name: 'Stop' }).click();
+  await expect(app.getByTestId('live-state')).toHaveText('stopped');
+  await expect(app.getByTestId('live-retry')).toHaveCount(0);
+});
