@@ -316,7 +316,11 @@ export const api = {
   }),
   /** Downloads new or changed export partitions into the workspace, then imports them. */
   syncWorkspace: call({
-    input: z.object({ concurrency: z.number().int().min(1).max(16).optional() }),
+    input: z.object({
+      concurrency: z.number().int().min(1).max(16).optional(),
+      /** Only the partitions overlapping these hours (ISO times of hour starts): the hours a tail gap skipped. */
+      hours: z.array(z.string().datetime()).max(24 * 31).optional(),
+    }),
     output: z.object({
       manifest: z.number(),
       downloaded: z.number(),

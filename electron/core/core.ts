@@ -104,7 +104,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     triagePushEvalCases: ({ onlyFailed }) => triageRemote.pushEvalCases(onlyFailed),
     triageEvalPushes: () => triageRemote.pushStates(),
     serviceConnection: ({ set }) => sync.connection(set),
-    syncWorkspace: ({ concurrency }) => sync.sync(concurrency),
+    syncWorkspace: ({ concurrency, hours }) => sync.sync(concurrency, hours),
     cancelSync: async () => ({ cancelled: sync.cancel() }),
     deployments: () => control.deployments(),
     deploymentEvidence: ({ deployment }) => control.evidence(deployment),

@@ -5,6 +5,7 @@ import { client } from '../api/client';
 import { useDeployments } from './deployments-store';
 import { useDrift } from './drift-store';
 import { useNav } from './nav-store';
+import { useWorkspace } from './workspace-store';
 
 /** The table keeps this many newest requests; older ones are in the workspace, not in memory. */
 export const LIVE_WINDOW = 2000;
@@ -30,6 +31,8 @@ interface LiveState {
   setPaused(p: boolean): void;
   setFilter(f: LiveState['filter']): void;
   dismiss(id: string): void;
+  /** Syncs from the service's exports the hours the stream's gaps skipped. */
+  syncGaps(): Promise<void>;
   /** Opens what the alert is about: its deployment, or the Slices table ranked by its axis. */
   openAlert(a: LiveAlert): void;
   receive(s: TailSnapshot): void;
@@ -72,6 +75,10 @@ export const useLive = create<LiveState>((set, get) => ({
   },
   dismiss(id) {
     set({ notifications: get().notifications.filter((n) => n.id !== id) });
+  },
+  async syncGaps() {
+    const hours = [...new Set(get().snapshot?.gaps.flatMap((g) => g.hours) ?? [])].sort();
+    if (hours.length) await useWorkspace.getState().sync(hours);
   },
   openAlert(a) {
     get().dismiss(a.id);

@@ -20,7 +20,8 @@ interface WorkspaceState {
   openSampleOnFirstRun(): Promise<void>;
   loadConnection(): Promise<void>;
   saveConnection(url: string, token?: string): Promise<void>;
-  sync(): Promise<void>;
+  /** Syncs the service's exports; with `hours`, only the partitions of those hours (a tail gap's). */
+  sync(hours?: string[]): Promise<void>;
   cancelSync(): Promise<void>;
   open(dir: string): Promise<void>;
   refresh(): Promise<void>;
@@ -69,10 +70,10 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
       }
     },
 
-    async sync() {
+    async sync(hours) {
       set({ syncing: true, syncProgress: null, syncResult: null, error: null });
       try {
-        const { workspace, ...result } = await client.call('syncWorkspace', {});
+        const { workspace, ...result } = await client.call('syncWorkspace', hours ? { hours } : {});
         set({ syncResult: result });
         adopt(workspace);
       } catch (err) {

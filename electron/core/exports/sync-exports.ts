@@ -23,6 +23,8 @@ export interface SyncOptions {
   /** The workspace's exports folder. */
   exportsDir: string;
   concurrency?: number;
+  /** Only the partitions overlapping these hours (ISO times of hour starts); all when absent. */
+  hours?: string[];
   signal?: AbortSignal;
   onProgress?: (p: SyncProgress) => void;
   /** Smallest interval between progress reports. */
@@ -33,6 +35,7 @@ export interface SyncOptions {
 export interface SyncResult {
   manifest: number;
   downloaded: number;
+  /** Up to date already, of the partitions considered (all, or those of the hours asked for). */
   skipped: number;
   /** Bytes received over the network (resumed bytes already on disk are not counted). */
   bytes: number;
@@ -42,6 +45,16 @@ export interface SyncResult {
 
 const STATE_FILE = '.loupe-sync.json';
 type SyncState = Record<string, { sha256: string; bytes: number; file: string }>;
+
+/** Does a partition [start, end) share any instant with one of these hours [h, h + 1 h)? */
+export function overlapsHours(hours: string[]): (e: Pick<ExportEntry, 'start' | 'end'>) => boolean {
+  const starts = hours.map((h) => Date.parse(h));
+  return (e) => {
+    const s = Date.parse(e.start);
+    const end = Date.parse(e.end);
+    return starts.some((h) => s < h + 3_600_000 && h < end);
+  };
+}
 
 /** Where a partition lives locally: the service's own date=/hour= layout. */
 export function localPathFor(exportsDir: string, e: ExportEntry): string {
@@ -68,7 +81,8 @@ export async function syncExports(opts: SyncOptions): Promise<SyncResult> {
   const state = await readState(opts.exportsDir);
 
   const todo: ExportEntry[] = [];
-  for (const e of manifest) {
+  const considered = opts.hours ? manifest.filter(overlapsHours(opts.hours)) : manifest;
+  for (const e of considered) {
     const file = localPathFor(opts.exportsDir, e);
     const known = state[e.id];
     const size = await fsp.stat(file).then((s) => s.size, () => -1);
@@ -154,7 +168,7 @@ export async function syncExports(opts: SyncOptions): Promise<SyncResult> {
   return {
     manifest: manifest.length,
     downloaded: todo.length - failed.length,
-    skipped: manifest.length - todo.length,
+    skipped: considered.length - todo.length,
     bytes: transferred,
     failed,
     seconds: (Date.now() - t0) / 1000,

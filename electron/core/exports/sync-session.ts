@@ -42,7 +42,7 @@ export class SyncSession {
     return url && token ? { url, token } : null;
   }
 
-  async sync(concurrency?: number): Promise<CallOutput<'syncWorkspace'>> {
+  async sync(concurrency?: number, hours?: string[]): Promise<CallOutput<'syncWorkspace'>> {
     const ws = this.requireWorkspace();
     if (this.running) throw new LoupeError({ code: 'conflict', message: 'a sync is already running', hint: 'wait for it or cancel it' });
     const url = await readSetting<string>(this.conn, 'service_url');
@@ -57,6 +57,7 @@ export class SyncSession {
         token,
         exportsDir: ws.layout.exportsDir,
         concurrency,
+        hours,
         signal: this.running.signal,
         onProgress: (p) => this.emit(p),
       });

@@ -8,7 +8,7 @@ import { trimTableCache } from '../db/table-cache';
 import { parseTailEvent } from './parse-tail-event';
 import { runTailClient, type TailClientOptions } from './tail-client';
 import { NewestRows, RateMeter } from './tail-stats';
-import { loadCursor, prepareTailTables, quarantineCount, tailSource } from './tail-tables';
+import { loadTailPosition, prepareTailTables, quarantineCount, tailSource } from './tail-tables';
 import { TailWriter, type TailWriterOptions } from './tail-writer';
 
 /** What the runner needs from the live analytics (live-analytics.ts implements it). */
@@ -63,6 +63,8 @@ export class TailRunner {
   private retry: TailSnapshot['retry'] = null;
   private cursor: number | null = null;
   private newestTs: number | null = null;
+  /** The newest event time the workspace held from this service when the tail started. */
+  private storedNewest: number | null = null;
   private readonly rate = new RateMeter();
   private readonly rows = new NewestRows();
   private readonly gaps: TailSnapshot['gaps'] = [];
@@ -85,8 +87,9 @@ export class TailRunner {
     this.conn = await this.o.instance.connect();
     await prepareTailTables(this.conn);
     this.quarantined = await quarantineCount(this.conn, this.source);
-    const saved = await loadCursor(this.conn, this.source);
-    this.cursor = this.o.from === 'head' ? null : this.o.from === 'resume' ? saved : this.o.from;
+    const saved = await loadTailPosition(this.conn, this.source);
+    this.cursor = this.o.from === 'head' ? null : this.o.from === 'resume' ? saved.cursor : this.o.from;
+    this.storedNewest = saved.newestMs;
     this.analytics = this.o.analytics ? await this.o.analytics(this.conn) : null;
     this.writer = new TailWriter(this.conn, this.source, {
       ...this.o.writer,
@@ -196,8 +199,9 @@ export class TailRunner {
   private closeGap(firstAfter: number): void {
     const g = this.pendingGap!;
     this.pendingGap = null;
-    // The hours the stream skipped: from the last event before the gap to the first after it.
-    const from = g.before ?? firstAfter;
+    // The hours the stream skipped: from the last event before the gap (this run's, or after a
+    // restart the newest the workspace holds) to the first after it.
+    const from = g.before ?? this.storedNewest ?? firstAfter;
     const hours: string[] = [];
     for (let h = Math.floor(from / HOUR) * HOUR; h <= firstAfter; h += HOUR) hours.push(new Date(h).toISOString());
     this.gaps.push({ requested: g.requested, oldest: g.oldest, at: new Date().toISOString(), hours });

@@ -107,15 +107,27 @@ export async function moveStagedRows(conn: DuckDBConnection, source: string): Pr
  * its eviction queues keep long after the statement (see existingIds), and the cursor is saved
  * with every batch, four times a second.
  */
-export async function saveCursor(conn: DuckDBConnection, source: string, cursor: number): Promise<void> {
-  const updated = await conn.run(`UPDATE ${WS}.tail_cursor SET cursor = $2, updated_at = current_timestamp WHERE service = $1`, [source, cursor]);
+export async function saveCursor(conn: DuckDBConnection, source: string, cursor: number, newestTs: string | null = null): Promise<void> {
+  const updated = await conn.run(
+    `UPDATE ${WS}.tail_cursor SET cursor = $2, newest_ts = greatest(newest_ts, $3::TIMESTAMP), updated_at = current_timestamp WHERE service = $1`,
+    [source, cursor, newestTs],
+  );
   if (updated.rowsChanged > 0) return;
-  await conn.run(`INSERT INTO ${WS}.tail_cursor (service, cursor, updated_at) VALUES ($1, $2, current_timestamp)`, [source, cursor]);
+  await conn.run(`INSERT INTO ${WS}.tail_cursor (service, cursor, newest_ts, updated_at) VALUES ($1, $2, $3::TIMESTAMP, current_timestamp)`, [source, cursor, newestTs]);
 }
 
 export async function loadCursor(conn: DuckDBConnection, source: string): Promise<number | null> {
-  const row = await queryOne<{ cursor: number }>(conn, `SELECT cursor FROM ${WS}.tail_cursor WHERE service = $1`, [source]);
-  return row?.cursor ?? null;
+  return (await loadTailPosition(conn, source)).cursor;
+}
+
+/** The saved cursor, and the newest event time of the rows committed with it (epoch ms). */
+export async function loadTailPosition(conn: DuckDBConnection, source: string): Promise<{ cursor: number | null; newestMs: number | null }> {
+  const row = await queryOne<{ cursor: number; newest: number | null }>(
+    conn,
+    `SELECT cursor, epoch_ms(newest_ts)::DOUBLE AS newest FROM ${WS}.tail_cursor WHERE service = $1`,
+    [source],
+  );
+  return { cursor: row?.cursor ?? null, newestMs: row?.newest ?? null };
 }
 
 export async function quarantineRows(

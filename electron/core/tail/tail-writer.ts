@@ -152,7 +152,7 @@ export class TailWriter {
         if (fresh.length) await this.insert(fresh, batch);
       }
       await quarantineRows(this.conn, this.source, bad);
-      if (cursor != null) await saveCursor(this.conn, this.source, cursor);
+      if (cursor != null) await saveCursor(this.conn, this.source, cursor, fresh.length ? toSqlTs(batch.max) : null);
       await this.conn.run('COMMIT');
     } catch (err) {
       await this.conn.run('ROLLBACK').catch(() => {});

@@ -31,6 +31,8 @@ const migrations: string[] = [
   `CREATE TABLE ${WS}.tail_quarantine (
      service VARCHAR NOT NULL, cursor BIGINT, reason VARCHAR NOT NULL, detail VARCHAR, bytes BIGINT NOT NULL,
      raw VARCHAR, received_at TIMESTAMP DEFAULT current_timestamp)`,
+  // The newest event time the committed rows reach: after a restart, where a gap begins.
+  `ALTER TABLE ${WS}.tail_cursor ADD COLUMN newest_ts TIMESTAMP`,
 ];
 
 export async function attachWorkspaceDb(conn: DuckDBConnection, file: string): Promise<void> {

@@ -17,7 +17,9 @@ const DIMS = ['route', 'locale', 'tenant_tier', 'model_version', 'deployment'] a
 
 /** The live tail: connection, rate, lag, the newest requests and the numbers moving with them. */
 export function LiveView() {
-  const { snapshot, paused, held, filter, error, start, stop, setPaused, setFilter } = useLive();
+  const { snapshot, paused, held, filter, error, start, stop, setPaused, setFilter, syncGaps } = useLive();
+  const syncing = useWorkspace((s) => s.syncing);
+  const syncResult = useWorkspace((s) => s.syncResult);
   const drawerOpen = useRequestDrawer((s) => s.requestId !== null);
   useEffect(() => {
     void client.call('tailStatus', {}).then((s) => useLive.getState().receive(s)).catch(() => {});
@@ -61,7 +63,13 @@ export function LiveView() {
       {snapshot?.gaps.length ? (
         <p className="live-gap" role="alert">
           The stream skipped events it no longer held ({snapshot.gaps.length} gap{snapshot.gaps.length > 1 ? 's' : ''}, hours {snapshot.gaps.at(-1)!.hours.map((h) => h.slice(0, 13)).join(', ')}).{' '}
-          <button onClick={() => void useWorkspace.getState().sync()}>Sync the missing hours from exports</button>
+          <button onClick={() => void syncGaps()} disabled={syncing}>{syncing ? 'Syncing…' : 'Sync the missing hours from exports'}</button>
+          {syncResult && !syncing && (
+            <span className="muted" data-testid="live-gap-sync">
+              {' '}{syncResult.downloaded} partition{syncResult.downloaded === 1 ? '' : 's'} downloaded, {syncResult.skipped} already here
+              {syncResult.failed.length ? `, ${syncResult.failed.length} failed` : ''}.
+            </span>
+          )}
         </p>
       ) : null}
       {analytics && !analytics.baseline && snapshot?.state !== 'idle' && (
