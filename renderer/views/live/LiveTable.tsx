@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import type { LiveRow } from '../../../shared/live';
 import { useLive } from '../../store/live-store';
 import { useRequestDrawer } from '../../store/request-store';
@@ -28,6 +28,17 @@ export function LiveTable() {
   const shown = useMemo(() => (filter ? rows.filter((r) => r[filter.dim] === filter.value) : rows), [rows, filter]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  // New rows arrive on top. At the top the analyst sees them come in; scrolled down (reading, or
+  // with a row focused) the rows in view stay where they are, as in a log viewer.
+  const firstId = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const before = firstId.current;
+    firstId.current = shown[0]?.request_id ?? null;
+    if (!el || !before || el.scrollTop === 0) return;
+    const added = shown.findIndex((r) => r.request_id === before);
+    if (added > 0) el.scrollTop += added * ROW_HEIGHT;
+  }, [shown]);
   const width = COLUMNS.reduce((s, c) => s + c.width, 0);
   return (
     <div className="live-table" role="table" aria-label="Newest requests" aria-rowcount={shown.length}>

@@ -91,3 +91,53 @@ test('a tail whose service is down says why it is reconnecting, and keeps trying
   await expect(app.getByTestId('live-state')).toHaveText('stopped');
   await expect(app.getByTestId('live-retry')).toHaveCount(0);
 });
+
+test('the newest requests: pause holds them back, a filter narrows them, a scrolled table stays put, Enter opens a request', async ({ app, web }) => {
+  test.setTimeout(120_000);
+  const steady = await loadScenario(path.join(path.dirname(scenarioFile), 'tail-steady.yaml'));
+  // 20 requests/s simulated at 10×: 200 events/s.
+  svc = await startService({ scenario: steady, dataDir: tempDir('loupe-e2e-live-table-svc-'), speed: 10, tokens: { tok: 'viewer' }, heartbeatMs: 1000 });
+  const h = web.core.handlers;
+  await h.openWorkspace({ dir: tempDir('loupe-e2e-live-table-') });
+  await h.serviceConnection({ set: { url: svc.url, token: 'tok' } });
+  await app.keyboard.press('Alt+3');
+  await app.getByRole('button', { name: 'Start live tail' }).click();
+  const table = app.getByRole('table', { name: 'Newest requests' });
+  const rows = table.locator('[data-request-id]');
+  await expect.poll(() => table.getAttribute('aria-rowcount').then(Number), { timeout: 30_000 }).toBeGreaterThan(200);
+
+  // Pause: the table holds still while the newcomers wait; Resume puts them on top.
+  await app.getByRole('button', { name: 'Pause' }).click();
+  const top = await rows.first().getAttribute('data-request-id');
+  const resume = app.getByRole('button', { name: /^Resume \((\d+) waiting\)$/ });
+  await expect.poll(async () => Number(/\((\d+) waiting\)/.exec((await resume.textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(50);
+  await expect(rows.first()).toHaveAttribute('data-request-id', top!);
+  await resume.click();
+  await expect(rows.first()).not.toHaveAttribute('data-request-id', top!);
+
+  // Scrolled down, the rows in view stay where they are while new ones arrive above.
+  const scroller = table.locator('div[style*="overflow: auto"]');
+  await scroller.evaluate((el) => (el.scrollTop = 20 * 26));
+  const anchor = rows.nth(15);
+  const anchorId = await anchor.getAttribute('data-request-id');
+  const y = (await table.locator(`[data-request-id="${anchorId}"]`).boundingBox())!.y;
+  const count = Number(await table.getAttribute('aria-rowcount'));
+  await expect.poll(() => table.getAttribute('aria-rowcount').then(Number), { timeout: 10_000 }).toBeGreaterThan(count + 20);
+  expect(Math.abs((await table.locator(`[data-request-id="${anchorId}"]`).boundingBox())!.y - y)).toBeLessThan(2);
+
+  // A filter on one slice value: every row shown has it.
+  const route = (await rows.first().getByRole('cell').nth(3).textContent())!;
+  await app.getByLabel('Filter dimension').selectOption('route');
+  await app.getByLabel('Filter value').fill(route);
+  await expect.poll(async () => [...new Set(await table.locator('[data-request-id] [role="cell"]:nth-child(4)').allTextContents())]).toEqual([route]);
+
+  // From the keyboard: a row takes focus, Enter opens its request, Escape closes it.
+  await rows.first().focus();
+  const id = await rows.first().getAttribute('data-request-id');
+  await app.keyboard.press('Enter');
+  const drawer = app.getByRole('dialog', { name: `Request ${id}` });
+  await expect(drawer).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(drawer).toHaveCount(0);
+  await h.tailStop({});
+});
