@@ -23,13 +23,20 @@ export interface Quarantined {
 
 export type ParsedEvent = { ok: true; cursor: number | null; record: LogRecord } | { ok: false; quarantined: Quarantined };
 
-export function parseTailEvent(data: string, cursor: number | null): ParsedEvent {
+/**
+ * `event` is the SSE event type: `request` (or none) carries a record; any other type reaching
+ * here (one this Loupe does not know, or a `gap` whose payload it cannot read) is quarantined.
+ */
+export function parseTailEvent(data: string, cursor: number | null, event?: string): ParsedEvent {
   // data.length counts UTF-16 units; close enough to bytes for a limit this far from the norm.
   const bytes = data.length;
   const reject = (reason: QuarantineReason, detail: string): ParsedEvent => ({
     ok: false,
     quarantined: { cursor, reason, detail, bytes, raw: data.length > MAX_RAW_KEPT ? data.slice(0, MAX_RAW_KEPT) : data },
   });
+  if (event !== undefined && event !== 'request') {
+    return reject('unknown_event', event === 'gap' ? 'a gap event without {requested, oldest}' : `an event of type "${event}", which this version of Loupe does not read`);
+  }
   if (bytes > MAX_EVENT_BYTES) return reject('too_large', `event is ${bytes} bytes (limit ${MAX_EVENT_BYTES})`);
   let value: unknown;
   try {

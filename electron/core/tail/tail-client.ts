@@ -61,8 +61,11 @@ export async function runTailClient(o: TailClientOptions): Promise<void> {
         }
         if (e.event === 'gap') {
           const gap = tailGapSchema.safeParse(safeJson(e.data));
-          if (gap.success) o.onGap?.(gap.data);
-          continue;
+          if (gap.success) {
+            o.onGap?.(gap.data);
+            continue;
+          }
+          // Unreadable: not dropped unseen, but handed on like any event the consumer must judge.
         }
         const c = parseCursor(e.id);
         try {

@@ -142,7 +142,7 @@ export class TailRunner {
         this.received++;
         this.rate.add(1);
         if (cursor != null) this.cursor = cursor;
-        const parsed = parseTailEvent(e.data, cursor);
+        const parsed = parseTailEvent(e.data, cursor, e.event);
         if (!parsed.ok) {
           this.quarantined++;
           return this.writer!.quarantine(parsed.quarantined);

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runTailClient, type ConnectionState } from '../../../electron/core/tail/tail-client';
 import { TailRunner } from '../../../electron/core/tail/tail-runner';
-import { openWorkspace, until } from './tail-support';
+import { queryRows } from '../../../electron/core/db/duckdb';
+import { historyModel } from '../../../service/sim/generate-history';
+import { makeRecord } from '../../../service/sim/traffic';
+import { openWorkspace, scenario, until } from './tail-support';
 
 /** A stand-in for the service's /v1/tail whose every answer the test scripts, request by request. */
 async function scriptedTail(answer: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<{ url: string; requests: http.IncomingMessage[]; close: () => Promise<void> }> {
@@ -121,6 +124,33 @@ describe('the tail client', () => {
       code: 'not_found', message: `${svc.url}/wrong/v1/tail answered 404: no live tail there`, hint: expect.stringContaining('service URL'),
     });
     expect(svc.requests).toHaveLength(1);
+  });
+
+  it('quarantines an event type it does not read and a gap it cannot parse, and goes on', async () => {
+    const s = await scenario('tail-steady.yaml');
+    const model = historyModel(s, 3);
+    const record = (i: number) => JSON.stringify(makeRecord(model, Date.parse(s.start) + i * 1000, i));
+    const svc = await scriptedTail((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write(`id: 1\nevent: request\ndata: ${record(1)}\n\n`);
+      res.write('id: 2\nevent: deployment\ndata: {"deployment":"assistant","state":"rolled_back"}\n\n');
+      res.write('id: 3\nevent: gap\ndata: {}\n\n');
+      res.write(`id: 4\nevent: request\ndata: ${record(4)}\n\n`);
+    });
+    closers.push(svc.close);
+    const { db, ws } = await openWorkspace();
+    const runner = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head' });
+    await runner.start();
+    await until(() => runner.snapshot().ingested === 2 && runner.snapshot().quarantined === 2, 10_000, 'two requests and two quarantined');
+    await runner.stop();
+    expect(runner.snapshot()).toMatchObject({ cursor: 4, gaps: [], state: 'stopped', error: null });
+    const q = await queryRows<{ cursor: number; reason: string; detail: string }>(db.conn, 'SELECT cursor::INT AS cursor, reason, detail FROM ws.tail_quarantine ORDER BY cursor');
+    expect(q).toEqual([
+      { cursor: 2, reason: 'unknown_event', detail: 'an event of type "deployment", which this version of Loupe does not read' },
+      { cursor: 3, reason: 'unknown_event', detail: 'a gap event without {requested, oldest}' },
+    ]);
+    await ws.close();
+    db.close();
   });
 
   it('shows in the snapshot why it is reconnecting and when it tries next', async () => {
