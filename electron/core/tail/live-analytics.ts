@@ -59,6 +59,12 @@ interface Bucket {
   features: number[][];
 }
 
+/** The fields of a request the live analytics count (a live event, or a stored row replayed). */
+export type AnalyticsRecord = Pick<
+  LogRecord,
+  'ts' | 'deployment' | 'model_version' | 'status' | 'judge_score' | 'input_embedding' | 'input_tokens' | 'output_tokens' | 'refused' | 'output_format' | 'format_ok'
+>;
+
 export class LiveAnalytics implements LiveAnalyticsSink {
   private readonly buckets = new Map<number, Bucket>();
   private newestMinute: number | null = null;
@@ -78,7 +84,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
   }
 
   /** Counts the records in; true when a version's judge alert state changed (evaluate now). */
-  observe(records: readonly LogRecord[]): boolean {
+  observe(records: readonly AnalyticsRecord[]): boolean {
     let changed = false;
     for (const r of records) {
       if (r.judge_score !== null && this.judge(r.deployment, r.model_version, r.judge_score, r.ts)) changed = true;
@@ -317,7 +323,7 @@ function add(into: VersionCounts, c: VersionCounts): void {
 }
 
 /** The bin of a live record for a baseline feature; the slot after the last is "unseen category". */
-function featureBin(f: FeatureBaseline, r: LogRecord): number | null {
+function featureBin(f: FeatureBaseline, r: AnalyticsRecord): number | null {
   switch (f.id) {
     case 'input_cluster': {
       if (f.kind !== 'cluster' || !r.input_embedding) return null;

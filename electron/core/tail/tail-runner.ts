@@ -2,9 +2,10 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LoupeErrorValue } from '../../../shared/errors';
 import { toErrorValue } from '../../../shared/errors';
 import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, TailSnapshot, TailState } from '../../../shared/live';
-import type { LogRecord } from '../../../shared/log-schema';
 import { configuredMemoryLimit } from '../db/duckdb';
 import { trimTableCache } from '../db/table-cache';
+import type { AnalyticsRecord } from './live-analytics';
+import { recentLiveRows } from './recent-live-rows';
 import { parseTailEvent } from './parse-tail-event';
 import { runTailClient, type TailClientOptions } from './tail-client';
 import { NewestRows, RateMeter } from './tail-stats';
@@ -14,7 +15,7 @@ import { TailWriter, type TailWriterOptions } from './tail-writer';
 /** What the runner needs from the live analytics (live-analytics.ts implements it). */
 export interface LiveAnalyticsSink {
   /** True when an alert condition changed: the runner evaluates at once instead of on its timer. */
-  observe(records: readonly LogRecord[]): boolean;
+  observe(records: readonly AnalyticsRecord[]): boolean;
   evaluate(): { analytics: LiveAnalyticsValue; alerts: LiveAlert[] };
 }
 
@@ -91,6 +92,16 @@ export class TailRunner {
     this.cursor = this.o.from === 'head' ? null : this.o.from === 'resume' ? saved.cursor : this.o.from;
     this.storedNewest = saved.newestMs;
     this.analytics = this.o.analytics ? await this.o.analytics(this.conn) : null;
+    if (this.analytics && this.o.from === 'resume' && saved.newestMs !== null) {
+      // Resuming continues the analysis too: the rolling hour (and each version's CUSUM) starts
+      // from the rows this service's tail already stored, not from nothing.
+      try {
+        this.analytics.observe(await recentLiveRows(this.conn, this.source, saved.newestMs - HOUR));
+        this.evaluated = this.analytics.evaluate();
+      } catch (err) {
+        console.warn(`live tail: the last hour's stored rows could not be replayed: ${(err as Error).message}`);
+      }
+    }
     this.writer = new TailWriter(this.conn, this.source, {
       ...this.o.writer,
       onCommitted: (added, b) => {

@@ -55,4 +55,37 @@ describe('live analytics against a scheduled judge regression', () => {
     await ws.close();
     db.close();
   }, 180_000);
+
+  it('resumed, starts its rolling hour from the rows the tail already stored, not from nothing', async () => {
+    const s = await scenario('live-judge-regression.yaml');
+    const dir = tempDir('loupe-live-resume-ws-');
+    const gen = await openDatabase();
+    await generateHistory(gen.conn, s, { seed: 7, days: 0.05, out: path.join(dir, 'exports') });
+    gen.close();
+    const { db, ws } = await openWorkspace(dir);
+    const { svc } = await serveTail(s, { speed: 60 });
+    const analytics = async (conn: Parameters<typeof loadLiveBaseline>[0]) => new LiveAnalytics(await loadLiveBaseline(conn));
+    const first = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head', evaluateEveryMs: 500, analytics });
+    await first.start();
+    await until(() => first.snapshot().ingested >= 3000, 60_000, '3,000 events');
+    await first.stop();
+    await svc.close();
+    const before = first.snapshot().analytics;
+    const requests = (a: typeof before) => a.versions.reduce((n, v) => n + v.requests, 0);
+    const judged = (a: typeof before) => a.versions.reduce((n, v) => n + v.judged, 0);
+    expect(requests(before)).toBe(first.snapshot().ingested);
+    expect(before.versions.filter((v) => v.evidence !== null && v.judged > 100)).toHaveLength(2);
+
+    // The service is gone: the resumed tail reconnects, and still shows the stored hour.
+    const second = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'resume', client: { baseMs: 200, maxMs: 200 }, analytics });
+    await second.start();
+    const after = second.snapshot().analytics;
+    expect(requests(after)).toBe(requests(before));
+    expect(judged(after)).toBe(judged(before));
+    expect(after.minutes).toEqual(before.minutes);
+    expect(after.versions.map((v) => [v.version, v.judgeMean, v.evidence])).toEqual(before.versions.map((v) => [v.version, v.judgeMean, v.evidence]));
+    await second.stop();
+    await ws.close();
+    db.close();
+  }, 180_000);
 });
