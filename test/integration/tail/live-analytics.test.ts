@@ -79,6 +79,7 @@ describe('live analytics against a scheduled judge regression', () => {
     // The service is gone: the resumed tail reconnects, and still shows the stored hour.
     const second = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'resume', client: { baseMs: 200, maxMs: 200 }, analytics });
     await second.start();
+    await second.replayed();
     const after = second.snapshot().analytics;
     expect(requests(after)).toBe(requests(before));
     expect(judged(after)).toBe(judged(before));
