@@ -319,7 +319,7 @@ export const api = {
     input: z.object({
       concurrency: z.number().int().min(1).max(16).optional(),
       /** Only the partitions overlapping these hours (ISO times of hour starts): the hours a tail gap skipped. */
-      hours: z.array(z.string().datetime()).max(24 * 31).optional(),
+      hours: z.array(z.string().datetime()).max(24 * 366).optional(),
     }),
     output: z.object({
       manifest: z.number(),

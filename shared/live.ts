@@ -88,6 +88,11 @@ export const liveAlertSchema = z.object({
   eventTime: z.string(),
   raisedAt: z.string(),
   active: z.boolean(),
+  /**
+   * Raised by the rows a resumed tail replayed (the last hour it had stored): the state shows
+   * in the view, but it was notified before the restart and is not notified again.
+   */
+  replayed: z.boolean(),
 });
 export type LiveAlert = z.infer<typeof liveAlertSchema>;
 

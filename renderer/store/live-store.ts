@@ -33,6 +33,8 @@ interface LiveState {
   dismiss(id: string): void;
   /** Syncs from the service's exports the hours the stream's gaps skipped. */
   syncGaps(): Promise<void>;
+  /** That sync, as the Live view reports it (apart from syncs started in the Data view). */
+  gapSync: { running: boolean; downloaded: number | null; skipped: number | null; failed: number; error: LoupeErrorValue | null };
   /** Opens what the alert is about: its deployment, or the Slices table ranked by its axis. */
   openAlert(a: LiveAlert): void;
   receive(s: TailSnapshot): void;
@@ -48,6 +50,7 @@ export const useLive = create<LiveState>((set, get) => ({
   held: [],
   filter: null,
   notifications: [],
+  gapSync: { running: false, downloaded: null, skipped: null, failed: 0, error: null },
   error: null,
   lastDeliveryMs: null,
 
@@ -78,7 +81,11 @@ export const useLive = create<LiveState>((set, get) => ({
   },
   async syncGaps() {
     const hours = [...new Set(get().snapshot?.gaps.flatMap((g) => g.hours) ?? [])].sort();
-    if (hours.length) await useWorkspace.getState().sync(hours);
+    if (!hours.length) return;
+    set({ gapSync: { running: true, downloaded: null, skipped: null, failed: 0, error: null } });
+    await useWorkspace.getState().sync(hours);
+    const { syncResult: r, error } = useWorkspace.getState();
+    set({ gapSync: { running: false, downloaded: r?.downloaded ?? null, skipped: r?.skipped ?? null, failed: r?.failed.length ?? 0, error: r ? null : error } });
   },
   openAlert(a) {
     get().dismiss(a.id);
@@ -93,10 +100,13 @@ export const useLive = create<LiveState>((set, get) => ({
   },
   receive(s) {
     const { paused, rows, held, notifications } = get();
-    // Alerts come in the snapshot as the core's newest 50, so each is notified once, the first time
-    // it appears, active or already over.
-    const fresh = s.alerts.filter((a) => !seen.has(a.id));
-    for (const a of fresh) seen.add(a.id);
+    // Alerts come in the snapshot as the core's newest 50: each is notified once, the first time
+    // it appears — active, or already over if it was raised since the last snapshot this page saw
+    // (not a past one a reloaded page finds) — unless the rows a resumed tail replayed raised it.
+    const since = get().snapshot ? Date.parse(get().snapshot!.at) : Infinity;
+    const unseen = s.alerts.filter((a) => !seen.has(a.id));
+    for (const a of unseen) seen.add(a.id);
+    const fresh = unseen.filter((a) => !a.replayed && (a.active || Date.parse(a.raisedAt) >= since));
     // Every snapshot carries the analytics, re-evaluated only every few seconds: an unchanged one
     // keeps the previous object, so what is derived from it (the charts' data) is not rebuilt.
     const analyticsKey = JSON.stringify(s.analytics);

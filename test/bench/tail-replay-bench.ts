@@ -45,7 +45,7 @@ for (let run = 0; run < RUNS; run++) {
   const analytics = new LiveAnalytics(baseline);
   const t0 = performance.now();
   let n = 0;
-  for await (const rows of recentLiveRows(conn, SOURCE, newest - 3_600_000)) {
+  for await (const rows of await recentLiveRows(conn, SOURCE, newest - 3_600_000, newest)) {
     analytics.observe(rows);
     n += rows.length;
   }

@@ -47,7 +47,8 @@ export function registerTail(program: Command): void {
           else console.error(statusLine(s));
           for (const a of s.alerts) {
             // Once each, the first time it appears: an episode can start and end between two lines.
-            if (seen.has(a.id)) continue;
+            // Not those the replayed stored hour raised: printed before the restart.
+            if (seen.has(a.id) || a.replayed) continue;
             seen.add(a.id);
             if (opts.json) out({ type: 'alert', ...a });
             else console.log(`ALERT ${a.title}${a.active ? '' : ' (already over)'} — ${a.detail} (event time ${a.eventTime})`);

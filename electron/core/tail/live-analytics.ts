@@ -52,6 +52,8 @@ interface JudgeDetector {
   crossings: number;
   raised: number;
   crossedAt: string | null;
+  /** The last crossing came from a replayed (stored) score. */
+  crossedInReplay: boolean;
 }
 
 interface Bucket {
@@ -66,6 +68,9 @@ export type AnalyticsRecord = Pick<
 >;
 
 export class LiveAnalytics implements LiveAnalyticsSink {
+  /** In alert ids, so an episode of this run is never taken for one of an earlier run. */
+  private readonly run = Date.now().toString(36);
+  private replayOn = false;
   private readonly buckets = new Map<number, Bucket>();
   private newestMinute: number | null = null;
   private readonly alerts = new Map<string, LiveAlert>();
@@ -83,11 +88,15 @@ export class LiveAnalytics implements LiveAnalyticsSink {
     }
   }
 
+  replaying(on: boolean): void {
+    this.replayOn = on;
+  }
+
   /** Counts the records in; true when a version's judge alert state changed (evaluate now). */
-  observe(records: readonly AnalyticsRecord[]): boolean {
+  observe(records: readonly AnalyticsRecord[], opts: { replayed?: boolean } = {}): boolean {
     let changed = false;
     for (const r of records) {
-      if (r.judge_score !== null && this.judge(r.deployment, r.model_version, r.judge_score, r.ts)) changed = true;
+      if (r.judge_score !== null && this.judge(r.deployment, r.model_version, r.judge_score, r.ts, opts.replayed ?? false)) changed = true;
       const minute = Math.floor(Date.parse(r.ts) / MINUTE);
       if (this.newestMinute !== null && minute <= this.newestMinute - HOUR_MINUTES) continue; // older than the window
       if (this.newestMinute === null || minute > this.newestMinute) this.advance(minute);
@@ -111,7 +120,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
   }
 
   /** One score into its version's CUSUM; true when the version became flagged or cleared. */
-  private judge(deployment: string, version: string, score: number, ts: string): boolean {
+  private judge(deployment: string, version: string, score: number, ts: string, replayed: boolean): boolean {
     const d = this.detector(deployment, version);
     if (!d.thresholds || !d.base) return false;
     // On the histogram's grid, so the run lengths the thresholds were set from are exact.
@@ -132,6 +141,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
     if (crossed && d.flaggedAt === null) {
       d.flaggedAt = d.crossedAt = ts;
       d.crossings++;
+      d.crossedInReplay = replayed;
       return true;
     }
     if (zero && d.flaggedAt !== null) {
@@ -159,6 +169,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
       crossings: 0,
       raised: 0,
       crossedAt: null,
+      crossedInReplay: false,
     };
     this.detectors.set(k, d);
     return d;
@@ -265,7 +276,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
           `(CUSUM, ~1 false alert per ${FALSE_ALERT_DAYS} days per version); last hour ${v.judgeMean?.toFixed(3) ?? '—'} over ${v.judged} judged` +
           (v.threshold !== null ? `, 2σ line ${v.threshold.toFixed(3)}` : ''),
         target: { view: 'deployments', deployment: v.deployment, slice: `model_version=${encodeURIComponent(v.version)}` },
-      }), eventTime);
+      }), eventTime, d.crossedInReplay);
     }
     for (const p of psi) {
       if (p.psi === null || p.psi <= PSI_ALERT) continue;
@@ -276,7 +287,7 @@ export class LiveAnalytics implements LiveAnalyticsSink {
         title: `${p.axis} drift: PSI ${p.psi!.toFixed(2)} on ${p.feature}`,
         detail: `the last hour against the baseline; PSI above ${PSI_ALERT} is an alert`,
         target: { view: 'slices', axis: p.axis },
-      }), eventTime);
+      }), eventTime, this.replayOn);
     }
     for (const [base, episode] of this.episodes) {
       const a = this.alerts.get(`${base}#${episode}`);
@@ -284,13 +295,13 @@ export class LiveAnalytics implements LiveAnalyticsSink {
     }
   }
 
-  private open(base: string, make: () => Pick<LiveAlert, 'kind' | 'title' | 'detail' | 'target'>, eventTime: string): void {
+  private open(base: string, make: () => Pick<LiveAlert, 'kind' | 'title' | 'detail' | 'target'>, eventTime: string, replayed: boolean): void {
     const episode = this.episodes.get(base) ?? 0;
     const current = this.alerts.get(`${base}#${episode}`);
     if (current?.active) return;
     const next = episode + 1;
     this.episodes.set(base, next);
-    this.alerts.set(`${base}#${next}`, { id: `${base}#${next}`, ...make(), eventTime, raisedAt: new Date().toISOString(), active: true });
+    this.alerts.set(`${base}#${next}`, { id: `${base}#${this.run}.${next}`, ...make(), eventTime, raisedAt: new Date().toISOString(), active: true, replayed });
     // A day of flapping must not grow without bound: keep the newest 50.
     if (this.alerts.size > 50) this.alerts.delete(this.alerts.keys().next().value!);
   }

@@ -122,7 +122,8 @@ class ConsumerError extends Error {
 /** fetch says only "fetch failed"; the cause says what (connect ECONNREFUSED 127.0.0.1:8787). */
 function describeFailure(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
-  const cause = e.cause?.message ?? e.cause?.code;
+  // An AggregateError (localhost tried over IPv6 and IPv4) has an empty message and the code.
+  const cause = e.cause?.message || e.cause?.code;
   return cause && !e.message.includes(cause) ? `${e.message}: ${cause}` : e.message;
 }
 

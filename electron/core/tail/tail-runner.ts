@@ -5,7 +5,7 @@ import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, TailSnapshot, Tail
 import { configuredMemoryLimit } from '../db/duckdb';
 import { trimTableCache } from '../db/table-cache';
 import type { AnalyticsRecord } from './live-analytics';
-import { recentLiveRows } from './recent-live-rows';
+import { newestLiveRow, recentLiveRows } from './recent-live-rows';
 import { parseTailEvent } from './parse-tail-event';
 import { runTailClient, type TailClientOptions } from './tail-client';
 import { NewestRows, RateMeter } from './tail-stats';
@@ -14,8 +14,13 @@ import { TailWriter, type TailWriterOptions } from './tail-writer';
 
 /** What the runner needs from the live analytics (live-analytics.ts implements it). */
 export interface LiveAnalyticsSink {
-  /** True when an alert condition changed: the runner evaluates at once instead of on its timer. */
-  observe(records: readonly AnalyticsRecord[]): boolean;
+  /**
+   * True when an alert condition changed: the runner evaluates at once instead of on its timer.
+   * `replayed`: stored rows a resumed tail counts in again; an alert they raise is not news.
+   */
+  observe(records: readonly AnalyticsRecord[], opts?: { replayed?: boolean }): boolean;
+  /** While on, alerts raised (on any score) are marked as coming from the replay. */
+  replaying(on: boolean): void;
   evaluate(): { analytics: LiveAnalyticsValue; alerts: LiveAlert[] };
 }
 
@@ -76,6 +81,7 @@ export class TailRunner {
   private trimConn: DuckDBConnection | null = null;
   private trimming: Promise<void> | null = null;
   private replaying: Promise<void> | null = null;
+  private readonly replayAc = new AbortController();
   private startRss = 0;
   /** Settles when the stream ends (stopped, or a refusal no retry can fix). */
   done: Promise<void> = Promise.resolve();
@@ -91,9 +97,20 @@ export class TailRunner {
     this.quarantined = await quarantineCount(this.conn, this.source);
     const saved = await loadTailPosition(this.conn, this.source);
     this.cursor = this.o.from === 'head' ? null : this.o.from === 'resume' ? saved.cursor : this.o.from;
-    this.storedNewest = saved.newestMs;
+    if (this.o.from === 'resume' && saved.cursor !== null) {
+      // Cursors saved before the newest event time was recorded with them: read it once.
+      this.storedNewest = saved.newestMs ?? (await newestLiveRow(this.conn, this.source));
+    }
     this.analytics = this.o.analytics ? await this.o.analytics(this.conn) : null;
-    if (this.analytics && this.o.from === 'resume' && saved.newestMs !== null) this.replaying = this.replayStoredHour(this.analytics, saved.newestMs);
+    if (this.analytics && this.storedNewest !== null) {
+      const analytics = this.analytics;
+      const newest = this.storedNewest;
+      // Started here, before the stream, so the replay sees only rows stored before this run.
+      this.replaying = this.openReplay(newest).then(
+        (rows) => this.replayStoredHour(analytics, rows),
+        (err: Error) => console.warn(`live tail: the last hour's stored rows could not be read: ${err.message}`),
+      );
+    }
     this.writer = new TailWriter(this.conn, this.source, {
       ...this.o.writer,
       onCommitted: (added, b) => {
@@ -199,18 +216,32 @@ export class TailRunner {
    * test/bench/tail-replay-bench.ts); the buckets do not mind the order, and live scores that
    * reach a CUSUM before older replayed ones only make it look at the newest first.
    */
-  private async replayStoredHour(analytics: LiveAnalyticsSink, newestMs: number): Promise<void> {
+  private async openReplay(newestMs: number): Promise<{ conn: DuckDBConnection; rows: AsyncGenerator<AnalyticsRecord[]> }> {
     const conn = await this.o.instance.connect();
     try {
-      for await (const rows of recentLiveRows(conn, this.source, newestMs - HOUR)) {
-        if (this.ac.signal.aborted) break;
-        analytics.observe(rows);
+      return { conn, rows: await recentLiveRows(conn, this.source, newestMs - HOUR, newestMs) };
+    } catch (err) {
+      conn.closeSync();
+      throw err;
+    }
+  }
+
+  private async replayStoredHour(analytics: LiveAnalyticsSink, replay: { conn: DuckDBConnection; rows: AsyncGenerator<AnalyticsRecord[]> }): Promise<void> {
+    analytics.replaying(true);
+    try {
+      for await (const rows of replay.rows) {
+        // Stopped, or the stream ended on an error: the replay is not worth waiting for.
+        if (this.replayAc.signal.aborted) break;
+        analytics.observe(rows, { replayed: true });
       }
+      // Evaluated while still replaying: what the stored hour raises (drift it already had) is
+      // marked as such, not notified as news.
       this.evaluate();
     } catch (err) {
       console.warn(`live tail: the last hour's stored rows could not be replayed: ${(err as Error).message}`);
     } finally {
-      conn.closeSync();
+      analytics.replaying(false);
+      replay.conn.closeSync();
       this.replaying = null;
     }
   }
@@ -242,6 +273,7 @@ export class TailRunner {
     if (this.evalTimer) clearInterval(this.evalTimer);
     if (this.trimTimer) clearInterval(this.trimTimer);
     await this.trimming; // its connection is closed below
+    this.replayAc.abort();
     await this.replaying;
     try {
       await this.writer?.flush();

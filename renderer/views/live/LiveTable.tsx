@@ -28,17 +28,23 @@ export function LiveTable() {
   const shown = useMemo(() => (filter ? rows.filter((r) => r[filter.dim] === filter.value) : rows), [rows, filter]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
-  // New rows arrive on top. At the top the analyst sees them come in; scrolled down (reading, or
-  // with a row focused) the rows in view stay where they are, as in a log viewer.
+  // New rows arrive on top. At the top the analyst sees them come in; scrolled down, or with a
+  // row focused, the rows in view stay where they are, as in a log viewer.
   const firstId = useRef<string | null>(null);
+  const lastFilter = useRef(filter);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    const before = firstId.current;
+    // After a filter change the old first row is somewhere else in a different list: no anchor.
+    const before = lastFilter.current === filter ? firstId.current : null;
+    lastFilter.current = filter;
     firstId.current = shown[0]?.request_id ?? null;
-    if (!el || !before || el.scrollTop === 0) return;
+    // A focused row is held in place even at the top: it would otherwise be pushed out of the
+    // rendered range and lose the keyboard focus.
+    const focused = el && document.activeElement !== el && el.contains(document.activeElement);
+    if (!el || !before || (el.scrollTop === 0 && !focused)) return;
     const added = shown.findIndex((r) => r.request_id === before);
     if (added > 0) el.scrollTop += added * ROW_HEIGHT;
-  }, [shown]);
+  }, [shown, filter]);
   const width = COLUMNS.reduce((s, c) => s + c.width, 0);
   return (
     <div className="live-table" role="table" aria-label="Newest requests" aria-rowcount={shown.length}>

@@ -18,8 +18,8 @@ const DIMS = ['route', 'locale', 'tenant_tier', 'model_version', 'deployment'] a
 /** The live tail: connection, rate, lag, the newest requests and the numbers moving with them. */
 export function LiveView() {
   const { snapshot, paused, held, filter, error, start, stop, setPaused, setFilter, syncGaps } = useLive();
+  const gapSync = useLive((s) => s.gapSync);
   const syncing = useWorkspace((s) => s.syncing);
-  const syncResult = useWorkspace((s) => s.syncResult);
   const drawerOpen = useRequestDrawer((s) => s.requestId !== null);
   useEffect(() => {
     void client.call('tailStatus', {}).then((s) => useLive.getState().receive(s)).catch(() => {});
@@ -60,14 +60,15 @@ export function LiveView() {
           Reconnecting: {snapshot.retry.reason} (attempt {snapshot.retry.attempt}, next try at {new Date(snapshot.retry.nextAt).toLocaleTimeString()}). Rows received so far are saved; the stream resumes after the last one.
         </p>
       )}
+      {gapSync.error && <ErrorNote error={gapSync.error} />}
       {snapshot?.gaps.length ? (
         <p className="live-gap" role="alert">
           The stream skipped events it no longer held ({snapshot.gaps.length} gap{snapshot.gaps.length > 1 ? 's' : ''}, hours {snapshot.gaps.at(-1)!.hours.map((h) => h.slice(0, 13)).join(', ')}).{' '}
-          <button onClick={() => void syncGaps()} disabled={syncing}>{syncing ? 'Syncing…' : 'Sync the missing hours from exports'}</button>
-          {syncResult && !syncing && (
+          <button onClick={() => void syncGaps()} disabled={syncing}>{gapSync.running ? 'Syncing…' : 'Sync the missing hours from exports'}</button>
+          {gapSync.downloaded !== null && (
             <span className="muted" data-testid="live-gap-sync">
-              {' '}{syncResult.downloaded} partition{syncResult.downloaded === 1 ? '' : 's'} downloaded, {syncResult.skipped} already here
-              {syncResult.failed.length ? `, ${syncResult.failed.length} failed` : ''}.
+              {' '}{gapSync.downloaded} partition{gapSync.downloaded === 1 ? '' : 's'} downloaded, {gapSync.skipped} already here
+              {gapSync.failed ? `, ${gapSync.failed} failed (sync again to retry them)` : ''}.
             </span>
           )}
         </p>

@@ -158,13 +158,17 @@ describe('the tail client', () => {
     const svc = await scriptedTail(() => {});
     await svc.close();
     const { db, ws } = await openWorkspace();
-    const runner = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head', client: { baseMs: 200, maxMs: 200 } });
+    const runner = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head', client: { baseMs: 300, maxMs: 300, random: () => 1 } });
+    const t0 = Date.now();
     await runner.start();
     await until(() => runner.snapshot().retry !== null, 10_000, 'a retry');
+    const t1 = Date.now();
     const s = runner.snapshot();
     expect(s.state).toBe('reconnecting');
-    expect(s.retry!.reason).toMatch(/ECONNREFUSED/);
-    expect(Date.parse(s.retry!.nextAt)).toBeGreaterThan(Date.parse(s.at) - 1000);
+    expect(s.retry!.reason).toMatch(/^fetch failed: .*ECONNREFUSED/);
+    // The next try is the backoff (300 ms here) after the failure, which came between t0 and t1.
+    expect(Date.parse(s.retry!.nextAt)).toBeGreaterThanOrEqual(t0 + 300);
+    expect(Date.parse(s.retry!.nextAt)).toBeLessThanOrEqual(t1 + 300);
     await runner.stop();
     expect(runner.snapshot().retry).toBeNull();
     await ws.close();

@@ -70,7 +70,9 @@ describe('a gap in the stream', () => {
     const manifest = await manifestOf(svc);
     const inGap = manifest.filter((e) => hours.includes(e.start));
     const result = await syncExports({ serviceUrl: svc.url, token: 'tok', exportsDir: ws.layout.exportsDir, hours });
-    expect(result).toMatchObject({ manifest: manifest.length, downloaded: inGap.length, skipped: 0, failed: [] });
+    // (The service may have exported another hour since we looked: the manifest only grows.)
+    expect(result).toMatchObject({ downloaded: inGap.length, skipped: 0, failed: [] });
+    expect(result.manifest).toBeGreaterThanOrEqual(manifest.length);
     expect(manifest.length).toBeGreaterThan(inGap.length);
     const state = await ws.refresh();
     expect(state.lastIngest!.duplicates).toBeGreaterThan(0);

@@ -35,7 +35,7 @@ describe('live judge alert', () => {
     expect(Date.parse(v2.flaggedAt!)).toBeGreaterThanOrEqual(t0 + 603_000);
     expect(Date.parse(v2.flaggedAt!)).toBeLessThanOrEqual(t0 + 605_000);
     expect(v2.evidence).toBe(1);
-    expect(out.alerts).toMatchObject([{ id: 'judge:assistant:v2#1', kind: 'judge', active: true }]);
+    expect(out.alerts).toMatchObject([{ id: expect.stringMatching(/^judge:assistant:v2#\w+\.1$/), kind: 'judge', active: true, replayed: false }]);
   });
 
   it('raises an alert that a single batch both starts and clears', () => {
@@ -47,11 +47,33 @@ describe('live judge alert', () => {
     expect(live.observe([...burst, ...recovery])).toBe(true);
     const out = live.evaluate();
     expect(out.analytics.versions[0]).toMatchObject({ status: 'ok', flaggedAt: null });
-    expect(out.alerts).toMatchObject([{ id: 'judge:assistant:v2#1', kind: 'judge', active: false }]);
+    expect(out.alerts).toMatchObject([{ id: expect.stringMatching(/^judge:assistant:v2#\w+\.1$/), kind: 'judge', active: false }]);
     // A second drop later is a new episode.
     live.observe(Array.from({ length: 10 }, (_, i) => record(500 + i, 0.4)));
-    expect(live.evaluate().alerts.map((a) => [a.id, a.active])).toEqual(
+    expect(live.evaluate().alerts.map((a) => [a.id.replace(/#\w+\./, '#'), a.active])).toEqual(
       expect.arrayContaining([['judge:assistant:v2#1', false], ['judge:assistant:v2#2', true]]),
     );
+  });
+
+  it('marks what replayed stored rows raise, so a restart does not notify it again; a new run never reuses an id', async () => {
+    const resumed = new LiveAnalytics(baseline);
+    resumed.replaying(true);
+    // The stored hour held a drop: its crossing comes from replayed scores.
+    resumed.observe(Array.from({ length: 10 }, (_, i) => record(i, 0.4)), { replayed: true });
+    expect(resumed.evaluate().alerts).toMatchObject([{ kind: 'judge', active: true, replayed: true }]);
+    resumed.replaying(false);
+    // It recovers live, then drops again live: that episode is news.
+    resumed.observe(Array.from({ length: 400 }, (_, i) => record(10 + i, 0.9)));
+    expect(resumed.evaluate().alerts.map((a) => a.active)).toEqual([false]);
+    resumed.observe(Array.from({ length: 10 }, (_, i) => record(500 + i, 0.4)));
+    const alerts = resumed.evaluate().alerts;
+    expect(alerts.map((a) => [a.active, a.replayed]).sort()).toEqual([[false, true], [true, false]]);
+
+    await new Promise((r) => setTimeout(r, 5));
+    const later = new LiveAnalytics(baseline);
+    later.observe(Array.from({ length: 10 }, (_, i) => record(i, 0.4)));
+    const [first] = later.evaluate().alerts;
+    expect(first.id).toMatch(/\.1$/);
+    expect(alerts.map((a) => a.id)).not.toContain(first.id);
   });
 });
