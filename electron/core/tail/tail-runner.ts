@@ -105,11 +105,13 @@ export class TailRunner {
     if (this.analytics && this.storedNewest !== null) {
       const analytics = this.analytics;
       const newest = this.storedNewest;
-      // Started here, before the stream, so the replay sees only rows stored before this run.
-      this.replaying = this.openReplay(newest).then(
-        (rows) => this.replayStoredHour(analytics, rows),
-        (err: Error) => console.warn(`live tail: the last hour's stored rows could not be read: ${err.message}`),
-      );
+      // Its query starts here, before the stream, so it sees only rows stored before this run;
+      // reading them goes on beside the stream.
+      const replay = await this.openReplay(newest).catch((err: Error) => {
+        console.warn(`live tail: the last hour's stored rows could not be read: ${err.message}`);
+        return null;
+      });
+      if (replay) this.replaying = this.replayStoredHour(analytics, replay);
     }
     this.writer = new TailWriter(this.conn, this.source, {
       ...this.o.writer,
