@@ -127,6 +127,11 @@ export const tailSnapshotSchema = z.object({
   /** Requests that arrived since the previous snapshot, newest first (at most 200). */
   rows: z.array(liveRowSchema),
   analytics: liveAnalyticsSchema,
+  /**
+   * Which evaluation `analytics` comes from (it is re-evaluated every few seconds, sent with
+   * every snapshot): equal numbers, equal analytics. 0 before the first.
+   */
+  analyticsSeq: z.number(),
   alerts: z.array(liveAlertSchema),
   /**
    * Resident memory of the process the tail runs in, now and when the tail started (bytes); null

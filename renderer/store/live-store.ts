@@ -41,7 +41,6 @@ interface LiveState {
 }
 
 const seen = new Set<string>();
-let lastAnalyticsKey = '';
 
 export const useLive = create<LiveState>((set, get) => ({
   snapshot: null,
@@ -108,12 +107,10 @@ export const useLive = create<LiveState>((set, get) => ({
     for (const a of unseen) seen.add(a.id);
     const fresh = unseen.filter((a) => !a.replayed && (a.active || Date.parse(a.raisedAt) >= since));
     // Every snapshot carries the analytics, re-evaluated only every few seconds: an unchanged one
-    // keeps the previous object, so what is derived from it (the charts' data) is not rebuilt.
-    const analyticsKey = JSON.stringify(s.analytics);
+    // (same evaluation) keeps the previous object, so what is derived from it (the charts' data)
+    // is not rebuilt.
     const prev = get().snapshot;
-    const same = prev !== null && analyticsKey === lastAnalyticsKey;
-    lastAnalyticsKey = analyticsKey;
-    const snapshot = same ? { ...s, analytics: prev.analytics } : s;
+    const snapshot = prev && s.analyticsSeq !== 0 && s.analyticsSeq === prev.analyticsSeq ? { ...s, analytics: prev.analytics } : s;
     const next: Partial<LiveState> = { snapshot, lastDeliveryMs: Date.now() - Date.parse(s.at) };
     if (s.rows.length) {
       if (paused) next.held = [...s.rows, ...held].slice(0, LIVE_WINDOW);

@@ -23,8 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../electron/core/db/duckdb';
 import { DEFAULT_MIN_HOUR_JUDGED } from '../../electron/core/drift/judge-monitor';
-import { LiveAnalytics } from '../../electron/core/tail/live-analytics';
-import { loadLiveBaseline } from '../../electron/core/tail/live-baseline';
+import { workspaceLiveAnalytics } from '../../electron/core/tail/live-analytics';
 import { TailRunner } from '../../electron/core/tail/tail-runner';
 import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
@@ -69,7 +68,7 @@ for (const seed of SEEDS) {
   });
   const runner = new TailRunner({
     instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head',
-    analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
+    analytics: workspaceLiveAnalytics,
   });
   await runner.start();
   let falseAlerts = 0;

@@ -12,8 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, queryOne, queryRows } from '../../electron/core/db/duckdb';
-import { LiveAnalytics } from '../../electron/core/tail/live-analytics';
-import { loadLiveBaseline } from '../../electron/core/tail/live-baseline';
+import { workspaceLiveAnalytics } from '../../electron/core/tail/live-analytics';
 import { TailRunner } from '../../electron/core/tail/tail-runner';
 import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
@@ -36,7 +35,7 @@ for (const stmt of (process.env.DUCKDB_SET ?? '').split(';').filter(Boolean)) aw
 const limit = await queryOne<{ v: string }>(db.conn, "SELECT current_setting('memory_limit') AS v");
 const runner = new TailRunner({
   instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head',
-  analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
+  analytics: workspaceLiveAnalytics,
 });
 const dirBytes = (d: string): number =>
   fs.readdirSync(d, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? dirBytes(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).size), 0);

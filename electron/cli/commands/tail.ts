@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../../core/db/duckdb';
-import { LiveAnalytics } from '../../core/tail/live-analytics';
-import { loadLiveBaseline } from '../../core/tail/live-baseline';
+import { workspaceLiveAnalytics } from '../../core/tail/live-analytics';
 import { TailRunner } from '../../core/tail/tail-runner';
 import { guessRoles } from '../../core/workspace/guess-roles';
 import { Workspace } from '../../core/workspace/workspace';
@@ -36,7 +35,7 @@ export function registerTail(program: Command): void {
           serviceUrl: opts.service,
           token,
           from,
-          analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
+          analytics: workspaceLiveAnalytics,
         });
         const seen = new Set<string>();
         const out = (v: object) => process.stdout.write(`${JSON.stringify(v)}\n`);

@@ -47,7 +47,7 @@ const STATE_FILE = '.loupe-sync.json';
 type SyncState = Record<string, { sha256: string; bytes: number; file: string }>;
 
 /** Does a partition [start, end) share any instant with one of these hours [h, h + 1 h)? */
-export function overlapsHours(hours: string[]): (e: Pick<ExportEntry, 'start' | 'end'>) => boolean {
+function overlapsHours(hours: string[]): (e: Pick<ExportEntry, 'start' | 'end'>) => boolean {
   const starts = hours.map((h) => Date.parse(h));
   return (e) => {
     const s = Date.parse(e.start);

@@ -1,10 +1,11 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LiveAlert, LiveAnalytics as LiveAnalyticsValue, LivePsi, LiveVersion } from '../../../shared/live';
 import type { LogRecord } from '../../../shared/log-schema';
 import { binIndex } from '../drift/binning';
 import { DEFAULT_MIN_BASELINE_JUDGED, DEFAULT_MIN_HOUR_JUDGED, judgeThreshold } from '../drift/judge-monitor';
 import { compareCounts, driftLevel, PSI_ALERT } from '../drift/metrics';
 import { CUSUM_KS, cusumStep, cusumThresholds, FALSE_ALERT_DAYS, standardise, Z_CLIP, Z_STEP, zBin, type CusumThresholds } from './judge-cusum';
-import { formatOf, nearestCentroid, type FeatureBaseline, type JudgeBaseline, type LiveBaseline } from './live-baseline';
+import { formatOf, loadLiveBaseline, nearestCentroid, type FeatureBaseline, type JudgeBaseline, type LiveBaseline } from './live-baseline';
 import type { LiveAnalyticsSink } from './tail-runner';
 
 /**
@@ -66,6 +67,11 @@ export type AnalyticsRecord = Pick<
   LogRecord,
   'ts' | 'deployment' | 'model_version' | 'status' | 'judge_score' | 'input_embedding' | 'input_tokens' | 'output_tokens' | 'refused' | 'output_format' | 'format_ok'
 >;
+
+/** The live analytics of the open workspace, against the baseline its exports give. */
+export async function workspaceLiveAnalytics(conn: DuckDBConnection): Promise<LiveAnalytics> {
+  return new LiveAnalytics(await loadLiveBaseline(conn));
+}
 
 export class LiveAnalytics implements LiveAnalyticsSink {
   /** In alert ids, so an episode of this run is never taken for one of an earlier run. */

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent } from '../db/duckdb';
+import { queryOne, quoteIdent } from '../db/duckdb';
 import { REQUESTS, SOURCE_COLUMN } from '../workspace/ingest-partitions';
 import type { AnalyticsRecord } from './live-analytics';
 
@@ -37,7 +37,6 @@ export async function recentLiveRows(conn: DuckDBConnection, source: string, fro
 
 /** The newest event time this service's tail stored (for cursors saved before it was recorded). */
 export async function newestLiveRow(conn: DuckDBConnection, source: string): Promise<number | null> {
-  const reader = await conn.runAndReadAll(`SELECT epoch_ms(max(ts))::DOUBLE AS ms FROM ${REQUESTS} WHERE ${quoteIdent(SOURCE_COLUMN)} = $1`, [source]);
-  const ms = reader.getRowObjectsJS()[0]?.ms;
-  return typeof ms === 'number' ? ms : null;
+  const row = await queryOne<{ ms: number | null }>(conn, `SELECT epoch_ms(max(ts))::DOUBLE AS ms FROM ${REQUESTS} WHERE ${quoteIdent(SOURCE_COLUMN)} = $1`, [source]);
+  return row?.ms ?? null;
 }

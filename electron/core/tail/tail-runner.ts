@@ -43,6 +43,8 @@ export interface TailRunOptions {
 }
 
 const emptyAnalytics: LiveAnalyticsValue = { window: null, baseline: null, rule: '', versions: [], psi: [], minutes: [] };
+/** Numbers the evaluations of every runner in the process, so a renderer tells a new one from a resend. */
+let evaluations = 0;
 const HOUR = 3_600_000;
 /** Table blocks DuckDB may keep cached while a tail runs (see db/table-cache.ts), checked every 10 s. */
 export const TAIL_TABLE_CACHE_BYTES = 32 * 2 ** 20;
@@ -75,7 +77,7 @@ export class TailRunner {
   private readonly rows = new NewestRows();
   private readonly gaps: TailSnapshot['gaps'] = [];
   private pendingGap: { requested: number; oldest: number; before: number | null } | null = null;
-  private evaluated: { analytics: LiveAnalyticsValue; alerts: LiveAlert[] } = { analytics: emptyAnalytics, alerts: [] };
+  private evaluated: { analytics: LiveAnalyticsValue; alerts: LiveAlert[]; seq: number } = { analytics: emptyAnalytics, alerts: [], seq: 0 };
   private evalTimer: NodeJS.Timeout | null = null;
   private trimTimer: NodeJS.Timeout | null = null;
   private trimConn: DuckDBConnection | null = null;
@@ -149,10 +151,10 @@ export class TailRunner {
       cursor: this.cursor,
       signal: this.ac.signal,
       onState: (s, detail) => {
-        if (s === 'reconnecting') this.reconnects++;
-        this.retry = s === 'reconnecting' && detail
-          ? { attempt: detail.attempt, reason: detail.reason, nextAt: new Date(Date.now() + detail.delayMs).toISOString() }
-          : s === 'live' ? null : this.retry;
+        if (s === 'reconnecting') {
+          this.reconnects++;
+          if (detail) this.retry = { attempt: detail.attempt, reason: detail.reason, nextAt: new Date(Date.now() + detail.delayMs).toISOString() };
+        } else if (s === 'live') this.retry = null;
         this.state = s;
         this.o.onChange?.();
       },
@@ -197,7 +199,7 @@ export class TailRunner {
       duplicates: this.duplicates,
       quarantined: this.quarantined,
       reconnects: this.reconnects,
-      retry: this.state === 'reconnecting' || this.state === 'connecting' ? this.retry : null,
+      retry: this.retry,
       cursor: this.cursor,
       eventsPerSecond: this.rate.perSecond(now),
       lagMs: this.newestTs === null ? null : now - this.newestTs,
@@ -205,6 +207,7 @@ export class TailRunner {
       gaps: this.gaps.slice(-20),
       rows: this.rows.drain(),
       analytics: this.evaluated.analytics,
+      analyticsSeq: this.evaluated.seq,
       alerts: this.evaluated.alerts,
       memory: { rssBytes: process.memoryUsage.rss(), startRssBytes: this.startRss },
       at: new Date(now).toISOString(),
@@ -256,7 +259,7 @@ export class TailRunner {
   /** Re-evaluates the analytics now (the timer does it every few seconds). */
   evaluate(): void {
     if (!this.analytics) return;
-    this.evaluated = this.analytics.evaluate();
+    this.evaluated = { ...this.analytics.evaluate(), seq: ++evaluations };
     this.o.onChange?.();
   }
 
@@ -284,6 +287,7 @@ export class TailRunner {
     }
     this.evaluate();
     this.error = error;
+    this.retry = null;
     this.state = error ? 'error' : 'stopped';
     this.conn?.closeSync();
     this.conn = null;

@@ -3,8 +3,7 @@ import type { CallParsedInput } from '../../../shared/api';
 import { LoupeError } from '../../../shared/errors';
 import type { TailSnapshot } from '../../../shared/live';
 import type { WorkspaceSession } from '../workspace/workspace-session';
-import { LiveAnalytics } from './live-analytics';
-import { loadLiveBaseline } from './live-baseline';
+import { workspaceLiveAnalytics } from './live-analytics';
 import { TailRunner } from './tail-runner';
 
 /** Snapshots go to the renderer at most this often: a few a second keeps typing and scrolling smooth. */
@@ -13,7 +12,7 @@ export const SNAPSHOT_EVERY_MS = 250;
 const idle = (): TailSnapshot => ({
   state: 'idle', service: null, error: null, received: 0, ingested: 0, duplicates: 0, quarantined: 0, reconnects: 0, retry: null,
   cursor: null, eventsPerSecond: 0, lagMs: null, newestEventTime: null, gaps: [], rows: [],
-  analytics: { window: null, baseline: null, rule: '', versions: [], psi: [], minutes: [] }, alerts: [], memory: null, at: new Date().toISOString(),
+  analytics: { window: null, baseline: null, rule: '', versions: [], psi: [], minutes: [] }, alerts: [], analyticsSeq: 0, memory: null, at: new Date().toISOString(),
 });
 
 /** The core's one live tail, into the open workspace, with throttled `tail` events. */
@@ -42,7 +41,7 @@ export class TailSession {
       serviceUrl: url,
       token,
       from: input.from,
-      analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
+      analytics: workspaceLiveAnalytics,
       onChange: () => this.schedule(),
     });
     this.runner = runner;

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Problem } from '../../../shared/api';
 import { LoupeError } from '../../../shared/errors';
-import { queryOne, queryRows, quoteIdent, quoteLiteral } from '../db/duckdb';
+import { quoteIdent, quoteLiteral } from '../db/duckdb';
 import { requireSomeFiles, resolveParquetPaths } from './resolve-paths';
 import { summarizeRelation, type OpenedDataset } from './summarize-relation';
 import { firstLine, readFailure, validateParquetFile } from './validate-parquet';

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetSummary, Problem } from '../../../shared/api';
-import { queryRows, quoteIdent } from '../db/duckdb';
+import { queryRows } from '../db/duckdb';
 import { computeTableStats } from './column-stats';
 import { findTimestampColumn, type TimestampColumn } from './timestamp-column';
 

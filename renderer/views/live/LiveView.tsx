@@ -17,8 +17,7 @@ const DIMS = ['route', 'locale', 'tenant_tier', 'model_version', 'deployment'] a
 
 /** The live tail: connection, rate, lag, the newest requests and the numbers moving with them. */
 export function LiveView() {
-  const { snapshot, paused, held, filter, error, start, stop, setPaused, setFilter, syncGaps } = useLive();
-  const gapSync = useLive((s) => s.gapSync);
+  const { snapshot, paused, held, filter, error, gapSync, start, stop, setPaused, setFilter, syncGaps } = useLive();
   const syncing = useWorkspace((s) => s.syncing);
   const drawerOpen = useRequestDrawer((s) => s.requestId !== null);
   useEffect(() => {

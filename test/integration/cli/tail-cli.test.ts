@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryOne } from '../../../electron/core/db/duckdb';
-import { generateHistory } from '../../../service/sim/generate-history';
+import { queryOne } from '../../../electron/core/db/duckdb';
 import type { RunningService } from '../../../service/server';
 import { tempDir } from '../../support/make-parquet';
 import { runLoupe } from '../../support/run-cli';
-import { openWorkspace, scenario, serveTail } from '../tail/tail-support';
+import { openWorkspace, regressionWithHistory, scenario, serveTail } from '../tail/tail-support';
 
 const services: RunningService[] = [];
 afterAll(async () => {
@@ -19,12 +17,7 @@ interface Line {
 
 describe('loupe tail', () => {
   it('streams into a workspace on a headless box, printing status, memory and the judge alert as JSON lines', async () => {
-    const s = await scenario('live-judge-regression.yaml');
-    const dir = tempDir('loupe-cli-tail-');
-    const gen = await openDatabase();
-    await generateHistory(gen.conn, s, { seed: 42, days: 0.25, out: path.join(dir, 'exports') });
-    gen.close();
-    // 60× real time: v2's judge drop starts 10 s into the run.
+    const { s, dir } = await regressionWithHistory('loupe-cli-tail-', { seed: 42, days: 0.25 });
     const { svc } = await serveTail(s, { speed: 60 });
     services.push(svc);
 

@@ -1,13 +1,8 @@
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../electron/core/db/duckdb';
-import { LiveAnalytics } from '../../../electron/core/tail/live-analytics';
-import { loadLiveBaseline } from '../../../electron/core/tail/live-baseline';
+import { workspaceLiveAnalytics } from '../../../electron/core/tail/live-analytics';
 import { TailRunner } from '../../../electron/core/tail/tail-runner';
-import { generateHistory } from '../../../service/sim/generate-history';
 import type { RunningService } from '../../../service/server';
-import { tempDir } from '../../support/make-parquet';
-import { openWorkspace, scenario, serveTail, until } from './tail-support';
+import { openWorkspace, regressionWithHistory, serveTail, until } from './tail-support';
 
 const services: RunningService[] = [];
 afterAll(async () => {
@@ -16,18 +11,14 @@ afterAll(async () => {
 
 describe('live analytics against a scheduled judge regression', () => {
   it('holds each version to its baseline from the exports and alerts on the regressed one after it starts', async () => {
-    const s = await scenario('live-judge-regression.yaml');
-    const dir = tempDir('loupe-live-ws-');
-    const gen = await openDatabase();
-    await generateHistory(gen.conn, s, { seed: 42, days: 0.25, out: path.join(dir, 'exports') });
-    gen.close();
+    const { s, dir } = await regressionWithHistory('loupe-live-ws-', { seed: 42, days: 0.25 });
     const { db, ws } = await openWorkspace(dir);
     // 60× real time: the regression starts 10 s after the service does.
     const { svc } = await serveTail(s, { speed: 60 });
     services.push(svc);
     const runner = new TailRunner({
       instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head', evaluateEveryMs: 500,
-      analytics: async (conn) => new LiveAnalytics(await loadLiveBaseline(conn)),
+      analytics: workspaceLiveAnalytics,
     });
     await runner.start();
     const drop = Date.parse('2026-11-20T06:10:00Z');
@@ -57,14 +48,10 @@ describe('live analytics against a scheduled judge regression', () => {
   }, 180_000);
 
   it('resumed, starts its rolling hour from the rows the tail already stored, not from nothing', async () => {
-    const s = await scenario('live-judge-regression.yaml');
-    const dir = tempDir('loupe-live-resume-ws-');
-    const gen = await openDatabase();
-    await generateHistory(gen.conn, s, { seed: 7, days: 0.05, out: path.join(dir, 'exports') });
-    gen.close();
+    const { s, dir } = await regressionWithHistory('loupe-live-resume-ws-', { seed: 7, days: 0.05 });
     const { db, ws } = await openWorkspace(dir);
     const { svc } = await serveTail(s, { speed: 60 });
-    const analytics = async (conn: Parameters<typeof loadLiveBaseline>[0]) => new LiveAnalytics(await loadLiveBaseline(conn));
+    const analytics = workspaceLiveAnalytics;
     const first = new TailRunner({ instance: db.instance, serviceUrl: svc.url, token: 'tok', from: 'head', evaluateEveryMs: 500, analytics });
     await first.start();
     await until(() => first.snapshot().ingested >= 3000, 60_000, '3,000 events');

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../../../electron/core/db/duckdb';
 import { guessRoles } from '../../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../../electron/core/workspace/workspace';
 import { parseFaults } from '../../../service/http/faults';
+import { generateHistory } from '../../../service/sim/generate-history';
 import { loadScenario } from '../../../service/scenario/load-scenario';
 import type { Scenario } from '../../../service/scenario/scenario-schema';
 import { startService, type RunningService } from '../../../service/server';
@@ -19,6 +20,19 @@ export async function serveTail(s: Scenario, opts: { speed: number; faults?: str
   const dataDir = opts.dataDir ?? tempDir('loupe-tail-svc-');
   const svc = await startService({ scenario: s, dataDir, speed: opts.speed, tokens: { tok: 'viewer' }, faults: parseFaults(opts.faults), tailCapacity: opts.tailCapacity, heartbeatMs: 500 });
   return { svc, dataDir };
+}
+
+/**
+ * The live-judge-regression scenario and a workspace folder holding `days` of its exported
+ * history (the live analytics' baseline); at speed 60 v2's judge drop starts 10 s into the run.
+ */
+export async function regressionWithHistory(prefix: string, opts: { seed: number; days: number }): Promise<{ s: Scenario; dir: string }> {
+  const s = await scenario('live-judge-regression.yaml');
+  const dir = tempDir(prefix);
+  const gen = await openDatabase();
+  await generateHistory(gen.conn, s, { seed: opts.seed, days: opts.days, out: path.join(dir, 'exports') });
+  gen.close();
+  return { s, dir };
 }
 
 /** A fresh workspace attached to a fresh in-memory core database. */
