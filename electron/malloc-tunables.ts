@@ -13,7 +13,7 @@ import os from 'node:os';
  * 128 KiB, large blocks are mapped and unmapped whole, and the heaps stayed at 19–25 MB over the
  * same 14 minutes; over an hour they still rise slowly, 22 → 32 MB (five-minute medians), as
  * DuckDB keeps objects for every segment of the table (~0.6 KB in use per 256 KB block, ~2.5 KB
- * resident; test/bench/tail-rss-bench.ts prints glibc's share; README, "Live tail").
+ * resident; test/bench/tail-rss-bench.ts prints glibc's share; docs/decisions/0003-glibc-mmap-threshold.md).
  */
 export const MALLOC_TUNABLES = ['glibc.malloc.mmap_threshold=131072'];
 

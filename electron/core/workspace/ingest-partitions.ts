@@ -10,7 +10,7 @@ import { checkParquetSignature, firstLine, readFailure, validateParquetFile } fr
  * Keeps the workspace's `requests` table in step with the Parquet files under exports/.
  * Only files that are new or changed (size or mtime) are read; each batch is one transaction,
  * so a crash leaves the table as it was before the batch. Why a table and not views over
- * Parquet: see README "Fast local tables" (measured there).
+ * Parquet: docs/decisions/0001-materialised-requests-table.md.
  */
 export const REQUESTS = `${WS}.requests`;
 /**
