@@ -20,6 +20,7 @@ import { sqlTimestamp } from '../../electron/core/drift/windows';
 import { tempDir } from '../support/make-parquet';
 import { writeDriftData } from '../integration/drift/drift-data';
 import { median, ms, timeRuns } from './stats';
+import { reportResult } from './harness/report-result';
 
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
 const withPandas = !process.argv.includes('--no-pandas');
@@ -140,6 +141,7 @@ const nodeRss = rssMb();
 
 // Baseline 2: pandas.
 let pandasLine = 'pandas: skipped';
+const pandasPeer: Record<string, number | string> = {};
 if (withPandas && spawnSync('/usr/bin/python3', ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0) {
   const csv = path.join(root, 'frame.csv');
   t = performance.now();
@@ -177,6 +179,9 @@ if (withPandas && spawnSync('/usr/bin/python3', ['-c', 'import pandas'], { stdio
         }
       }
     }
+    Object.assign(pandasPeer, { version: p.pandas, psiMaxDiffVsLoupe: worst, psiPairsCompared: compared });
+    for (const axis of AXES) pandasPeer[`${axis}Ms`] = median(p.timings_s[axis]) * 1000;
+    pandasPeer.allAxesMs = AXES.reduce((s2, a) => s2 + median(p.timings_s[a]) * 1000, 0);
     pandasLine = `pandas total ${fmtS(AXES.reduce((s2, a) => s2 + median(p.timings_s[a]) * 1000, 0))}; PSI cross-check on ${compared} slice×feature pairs: max |pandas − engine| = ${worst.toExponential(2)}`;
   } else pandasLine = `pandas failed (exit ${res.status})`;
 }
@@ -189,5 +194,27 @@ console.log(`  plain GROUPING SETS over Parquet: ${AXES.map((a) => `${a} ${ms(pl
 console.log(`  plain GROUPING SETS over the table: ${AXES.map((a) => `${a} ${ms(plain.table[a])}`).join(', ')} → ×${(AXES.reduce((s, a) => s + plain.table[a], 0) / AXES.reduce((s, a) => s + ours[a], 0)).toFixed(1)}`);
 console.log(`  ${pandasLine}`);
 console.log(`  peak RSS (node + DuckDB, before pandas): ${nodeRss.toFixed(0)} MB`);
+const axisMs = (m: Record<string, number>) => Object.fromEntries(AXES.map((a) => [`${a}Ms`, m[a]]));
+const sum = (m: Record<string, number>) => AXES.reduce((s, a) => s + m[a], 0);
+reportResult({
+  figures: {
+    rows,
+    slices: warm.slices.length + 1,
+    ...axisMs(ours),
+    allAxesMs: sum(ours),
+    allAxesAndSupportMs: oursTotal,
+    sliceDetailMs: median(detailTimes),
+    windowChangeMs: warmMs,
+    firstRunMs: coldMs,
+    peakRssMb: nodeRss,
+  },
+  peers: {
+    'GROUPING SETS over Parquet': { ...axisMs(plain.parquet), allAxesMs: sum(plain.parquet) },
+    'GROUPING SETS over the warm table': { ...axisMs(plain.table), allAxesMs: sum(plain.table) },
+    'slice detail with the series in SQL': { sliceDetailMs: median(detailSqlTimes) },
+    ...(Object.keys(pandasPeer).length ? { 'pandas (load excluded)': pandasPeer } : {}),
+  },
+  ...(Object.keys(pandasPeer).length ? {} : { note: pandasLine }),
+});
 db.close();
 fs.rmSync(root, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import type { ExportEntry } from '../../shared/service-contract';
 import { tempDir } from '../support/make-parquet';
 import { spawnService } from './spawn-service';
 import { median, ms } from './stats';
+import { reportResult } from './harness/report-result';
 
 const sample = path.join(sampleServiceDir, 'exports');
 const all = await readManifest(sample);
@@ -102,4 +103,21 @@ line('plain fetch → file, 3 at a time', times.par);
 line('syncExports, full (3 at a time, sha256, temp + rename)', times.sync);
 line('syncExports, no-op re-sync', times.noop, `${n} skipped`);
 line(`syncExports, resumed after an abort at half way`, times.resumed, `${rate(median(times.resumed), median(resumedBytes))} (${(median(resumedBytes) / 2 ** 20).toFixed(1)} MB left)`);
+const mbPerS = (t: number, bytes = totalBytes) => bytes / 2 ** 20 / (t / 1000);
+reportResult({
+  figures: {
+    partitions: n,
+    mb,
+    fullMs: median(times.sync),
+    fullMbPerS: mbPerS(median(times.sync)),
+    speedVsSequentialFetch: base / median(times.sync),
+    noopMs: median(times.noop),
+    resumedMs: median(times.resumed),
+    resumedLeftMb: median(resumedBytes) / 2 ** 20,
+  },
+  peers: {
+    'plain fetch, 1 at a time': { fullMs: base, fullMbPerS: mbPerS(base), speedVsSequentialFetch: 1 },
+    'plain fetch, 3 at a time': { fullMs: median(times.par), fullMbPerS: mbPerS(median(times.par)), speedVsSequentialFetch: base / median(times.par) },
+  },
+});
 fs.rmSync(root, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { historyModel } from '../../service/sim/generate-history';
 import { makeRecord } from '../../service/sim/traffic';
 import { logColumnsV1 } from '../../shared/log-schema';
 import { tempDir } from '../support/make-parquet';
+import { reportResult } from './harness/report-result';
 
 const N = Number(process.argv[2] ?? 50_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -77,3 +78,7 @@ const bare = median(appenderRates);
 console.log(`tail ingest (parse + validate + dedupe + cursor): median ${Math.round(tail)} events/s over ${RUNS} runs of ${N}`);
 console.log(`bare Appender, same rows:                        median ${Math.round(bare)} rows/s`);
 console.log(`ratio tail / Appender: ${(tail / bare).toFixed(2)}`);
+reportResult({
+  figures: { events: N, runs: RUNS, ratePerS: Math.round(tail), runsPerS: tailRates.map(Math.round), ratioToAppender: tail / bare },
+  peers: { 'bare row Appender, same rows': { ratePerS: Math.round(bare), runsPerS: appenderRates.map(Math.round) } },
+});

@@ -25,6 +25,7 @@ import { startService } from '../../service/server';
 import { tempDir } from '../support/make-parquet';
 import { startWebProcess } from '../support/web-process';
 import { median } from './stats';
+import { reportResult } from './harness/report-result';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const SECONDS = Number(process.argv[3] ?? 30);
@@ -152,3 +153,19 @@ console.log(`median of ${RUNS} runs at ${RATE} events/s, emit → row in the Liv
 console.log(`  all rows (snapshot's first render): p50 ${med((r) => r.all.p50)} ms, p95 ${med((r) => r.all.p95)} ms, max ${med((r) => r.all.max)} ms (target p95 ≤ 500 ms)`);
 console.log(`  rendered rows only:                 p50 ${med((r) => r.rendered.p50)} ms, p95 ${med((r) => r.rendered.p95)} ms, max ${med((r) => r.rendered.max)} ms`);
 console.log(`  of which emit → snapshot in the page: p50 ${med((r) => r.toPage.p50)} ms, p95 ${med((r) => r.toPage.p95)} ms; rows never shown: ${med((r) => r.missing)}`);
+const medOf = (f: (r: (typeof results)[number]) => number) => median(results.map(f));
+reportResult({
+  figures: {
+    runs: RUNS,
+    seconds: SECONDS,
+    ratePerS: RATE,
+    allRowsP50Ms: medOf((r) => r.all.p50),
+    allRowsP95Ms: medOf((r) => r.all.p95),
+    allRowsMaxMs: medOf((r) => r.all.max),
+    renderedRowsP50Ms: medOf((r) => r.rendered.p50),
+    renderedRowsP95Ms: medOf((r) => r.rendered.p95),
+    toPageP50Ms: medOf((r) => r.toPage.p50),
+    toPageP95Ms: medOf((r) => r.toPage.p95),
+    rowsNeverShown: medOf((r) => r.missing),
+  },
+});

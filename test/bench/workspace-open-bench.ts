@@ -15,6 +15,7 @@ import { workspaceLayout } from '../../electron/core/workspace/layout';
 import { readManifest } from '../../service/exports/write-partitions';
 import { tempDir } from '../support/make-parquet';
 import { median, ms } from './stats';
+import { reportResult } from './harness/report-result';
 
 const root = tempDir('loupe-bench-wsopen-');
 process.env.LOUPE_HOME = path.join(root, 'home'); // keep the bench out of the recent-workspaces list
@@ -80,4 +81,16 @@ console.log(`| cold: first import of ${initial.length} partitions (${rows.toLoca
 console.log(`| warm: reopen in a new DuckDB instance, nothing new | ${ms(median(warm))} | ${warm.map(ms).join(', ')} |`);
 console.log(`| refresh with one new hourly partition (~${Math.round(manifest.at(-1)!.rows)} rows) | ${ms(median(refresh))} | ${refresh.map(ms).join(', ')} |`);
 console.log(`\nloupe.duckdb: ${fileMb.toFixed(0)} MB for ${mb.toFixed(0)} MB of Parquet`);
+reportResult({
+  figures: {
+    partitions: initial.length,
+    rows,
+    parquetMb: mb,
+    duckdbMb: fileMb,
+    coldMs: median(cold),
+    warmMs: median(warm),
+    refreshOnePartitionMs: median(refresh),
+    coldRunsMs: cold,
+  },
+});
 fs.rmSync(root, { recursive: true, force: true });
