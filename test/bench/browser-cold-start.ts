@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium } from '@playwright/test';
 import { median, ms } from './stats';
+import { reportResult } from './harness/report-result';
 
 const exe = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-gpu'] });
@@ -47,3 +48,4 @@ for (let i = 0; i < 5; i++) {
 await browser.close();
 console.log(`browser mode cold start: server ready median ${ms(median(serverTimes))}, page first paint median ${ms(median(paintTimes))}, total median ${ms(median(totals))}`);
 console.log(`runs (total): ${totals.map(ms).join(', ')}`);
+reportResult({ figures: { serverReadyMs: median(serverTimes), firstPaintMs: median(paintTimes), totalMs: median(totals), totalRunsMs: totals } });

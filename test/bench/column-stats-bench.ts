@@ -15,6 +15,7 @@ import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
 import { tempDir } from '../support/make-parquet';
 import { median } from './stats';
+import { reportResult } from './harness/report-result';
 import { tailSteadyRecords } from './tail-steady-records';
 
 const N = Number(process.argv[2] ?? 1_500_000);
@@ -70,5 +71,10 @@ line('summary (estimates, then exact where few)', summary);
 line('every column exact, one pass', exact);
 const stats = await computeTableStats(db.conn, 'ws.requests', columns, 'ts');
 console.log(`estimated: ${stats.columns.filter((c) => c.distinctApprox).map((c) => `${c.name} ≈${c.distinct}`).join(', ')}`);
+const figs = (xs: Array<{ s: number; mb: number }>) => ({ medianS: median(xs.map((x) => x.s)), peakRssAddedMb: median(xs.map((x) => x.mb)) });
+reportResult({
+  figures: { rows: N, columns: columns.length, runs: RUNS, ...figs(summary), estimatedColumns: stats.columns.filter((c) => c.distinctApprox).length },
+  peers: { 'every column exact, one pass': figs(exact) },
+});
 await ws.close();
 db.close();

@@ -5,8 +5,10 @@ import path from 'node:path';
 import { tempDir, writeRequestLog } from '../support/make-parquet';
 import { runLoupe } from '../support/run-cli';
 import { median, ms, timeRuns } from './stats';
+import { reportResult } from './harness/report-result';
 
 const dir = tempDir('loupe-bench-inspect-');
+const figures: Record<string, number> = {};
 for (const rows of [1_000_000, 10_000_000]) {
   const file = path.join(dir, `log-${rows}.parquet`);
   await writeRequestLog(file, rows);
@@ -16,6 +18,8 @@ for (const rows of [1_000_000, 10_000_000]) {
     if (res.code !== 0) throw new Error(res.stderr);
     if (JSON.parse(res.stdout).rows !== rows) throw new Error('wrong row count');
   });
+  figures[`inspect ${rows} rows (ms)`] = median(times);
   console.log(`inspect ${rows.toLocaleString('en-US')} rows (${mb.toFixed(0)} MB, 8 columns): median ${ms(median(times))}  runs ${times.map(ms).join(', ')}`);
 }
+reportResult({ figures });
 fs.rmSync(dir, { recursive: true, force: true });

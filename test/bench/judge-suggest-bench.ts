@@ -8,6 +8,7 @@
  */
 import { SuggestionService } from '../../electron/core/judge/suggestions';
 import { startOpenAITestServer } from '../support/openai-test-server';
+import { reportResult } from './harness/report-result';
 
 const [cases = 40, modelMs = 300, thinkMs = 400] = process.argv.slice(2).map(Number);
 const server = await startOpenAITestServer([
@@ -15,6 +16,7 @@ const server = await startOpenAITestServer([
 ]);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
+const byPrefetch: Record<number, Record<string, number>> = {};
 for (const prefetch of [0, 3]) {
   const svc = new SuggestionService({
     config: async () => ({ baseUrl: server.baseUrl, model: 'bench', apiKey: 'k', timeoutMs: 10_000, concurrency: 2, attempts: 2 }),
@@ -32,6 +34,8 @@ for (const prefetch of [0, 3]) {
     await new Promise((r) => setTimeout(r, thinkMs));
   }
   const s = last!.stats;
+  byPrefetch[prefetch] = { waitP50Ms: pct(waited, 0.5), waitP95Ms: pct(waited, 0.95), prefetchHits: s.prefetchHits, asked: s.asked };
+  if (roundTrip.length) byPrefetch[prefetch].roundTripP50Ms = pct(roundTrip, 0.5);
   console.log(
     `prefetch ${prefetch}: view waited median ${pct(waited, 0.5).toFixed(1)} ms, p95 ${pct(waited, 0.95).toFixed(1)} ms; ` +
       `SDK round trip (not prefetched) median ${roundTrip.length ? pct(roundTrip, 0.5).toFixed(1) : '—'} ms; ` +
@@ -39,3 +43,4 @@ for (const prefetch of [0, 3]) {
   );
 }
 await server.close();
+reportResult({ figures: { cases, modelMs, thinkMs, prefetch: 3, ...byPrefetch[3] }, peers: { 'no prefetch': { prefetch: 0, ...byPrefetch[0] } } });

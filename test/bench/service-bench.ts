@@ -11,6 +11,7 @@ import { tempDir } from '../support/make-parquet';
 import { spawnService } from './spawn-service';
 import { median, ms } from './stats';
 import { openTail, type TailCounter } from './tail-client';
+import { reportResult } from './harness/report-result';
 
 const exportDays = Number(process.argv[2] ?? 2); // 0 skips the export figure
 const root = tempDir('loupe-bench-svc-');
@@ -18,6 +19,7 @@ const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 const k = (x: number) => `${Math.round(x).toLocaleString('en-US')}`;
 const rows: Array<[string, string, string]> = [];
 const note = (row: [string, string, string]) => (rows.push(row), console.log(row.join('  ·  ')));
+const figures: Record<string, number | string> = {};
 
 // 1. `export`: rows/s and bytes/row of the default scenario (what the sample workspace is).
 if (exportDays > 0) {
@@ -35,6 +37,7 @@ if (exportDays > 0) {
     size = { rows: r.rows, bytes: r.entries.reduce((s, e) => s + e.bytes, 0) };
     fs.rmSync(out, { recursive: true, force: true });
   }
+  Object.assign(figures, { exportRowsPerS: median(rates), exportBytesPerRow: size.bytes / size.rows, exportDays });
   note([`export, ${exportDays} days of the default scenario (${k(size.rows)} rows, ${(size.bytes / 2 ** 20).toFixed(1)} MB zstd)`, `${k(median(rates))} rows/s`, `runs ${rates.map(k).join(', ')}; ${(size.bytes / size.rows).toFixed(0)} bytes/row`]);
 }
 
@@ -69,6 +72,9 @@ for (const speed of [3600, 14400]) {
       keptUp.push((sim1 - sim0) / (secs * 1000 * speed));
     }
     const lost = tails.reduce((s, t) => s + t.lost(), 0);
+    figures[`tail speed ${speed}, ${clients} client(s): events/s per client`] = median(perClient);
+    figures[`tail speed ${speed}, ${clients} client(s): kept up`] = median(keptUp);
+    figures[`tail speed ${speed}, ${clients} client(s): ids skipped`] = lost;
     note([`live tail, --speed ${speed}, ${clients} client${clients > 1 ? 's' : ''}`, `${k(median(perClient))} events/s per client`, `${k(median(perClient) * clients)} in all; windows ${perClient.map(k).join(', ')}; kept up ${median(keptUp).toFixed(2)}; ids skipped ${lost}`]);
 
     // 3. Replay: 4 clients reconnect 20,000 events back (a resume by cursor) and read the
@@ -86,6 +92,7 @@ for (const speed of [3600, 14400]) {
         replay.push(readers.reduce((s, r) => s + r.count, 0) / clients / secs);
         firsts.push(median(readers.map((r) => r.firstEventMs ?? NaN)));
       }
+      Object.assign(figures, { replayEventsPerSPerClient: median(replay), replayFirstEventMs: median(firsts) });
       note([`replay 20,000 events from a cursor, ${clients} clients at once (--speed ${speed})`, `${k(median(replay))} events/s per client`, `runs ${replay.map(k).join(', ')}; connect → first event ${ms(median(firsts))}`]);
     }
     for (const t of tails) t.close();
@@ -109,10 +116,12 @@ for (const speed of [3600, 14400]) {
     connects.push(tail.firstEventMs ?? NaN);
     await svc.stop();
   }
+  Object.assign(figures, { coldStartListeningMs: median(starts), coldStartFirstEventMs: median(firsts) });
   note(['cold start: process spawn → "listening on"', ms(median(starts)), `runs ${starts.map(ms).join(', ')}`]);
   note(['cold start: process spawn → first tail event received (--speed 3600)', ms(median(firsts)), `connect → first event ${ms(median(connects))}`]);
 }
 
 console.log('\n| measure | median | detail |\n|---|---:|---|');
 for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+reportResult({ figures });
 fs.rmSync(root, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { guessRoles } from '../../electron/core/workspace/guess-roles';
 import { Workspace } from '../../electron/core/workspace/workspace';
 import { tempDir } from '../support/make-parquet';
 import { median } from './stats';
+import { reportResult } from './harness/report-result';
 import { tailSteadyRecords } from './tail-steady-records';
 
 const EVENTS = Number(process.argv[2] ?? 600_000);
@@ -54,6 +55,7 @@ for (let run = 0; run < RUNS; run++) {
   console.log(`  replay ${run + 1}: ${n} rows in ${times.at(-1)!.toFixed(2)} s (${Math.round(n / times.at(-1)!)} rows/s); hour holds ${a.versions.reduce((s, v) => s + v.requests, 0)} requests`);
 }
 console.log(`median ${median(times).toFixed(2)} s; peak RSS after the replays ${peakMb().toFixed(0)} MB`);
+reportResult({ figures: { events: EVENTS, runs: RUNS, replayS: median(times), replayRunsS: times, peakRssMb: peakMb() } });
 conn.closeSync();
 await ws.close();
 db.close();

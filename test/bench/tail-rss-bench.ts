@@ -17,6 +17,7 @@ import { tempDir } from '../support/make-parquet';
 import { startWebProcess } from '../support/web-process';
 import { rssByKind } from './smaps';
 import { median } from './stats';
+import { reportResult } from './harness/report-result';
 import { spawnService } from './spawn-service';
 
 const MINUTES = Number(process.argv[2] ?? 10);
@@ -93,6 +94,26 @@ try {
     console.log(`  without the ${late.length - calm.length} checkpoint spikes (> ${cut.toFixed(0)} MB): slope ${slope(calm.map((x) => x.s / 60), calm.map((x) => x.rss)).toFixed(2)} MB/min = ${slope(calm.map((x) => x.ingested / 100_000), calm.map((x) => x.rss)).toFixed(2)} MB per 100k events`);
   }
   console.log(`ingested ${stop.ingested} events (${(stop.ingested / ((Date.now() - t0) / 1000)).toFixed(0)}/s), duplicates ${stop.duplicates}, quarantined ${stop.quarantined}, reconnects ${stop.reconnects}`);
+  const perFive = (of: (x: (typeof samples)[number]) => number) => {
+    const out: number[] = [];
+    for (let from = 0; from < MINUTES * 60; from += 300) {
+      const w = samples.filter((x) => x.s > from && x.s <= from + 300).map(of);
+      if (w.length) out.push(median(w));
+    }
+    return out;
+  };
+  reportResult({
+    figures: {
+      minutes: MINUTES,
+      ratePerS: RATE,
+      events: stop.ingested,
+      duplicates: stop.duplicates,
+      quarantined: stop.quarantined,
+      rssMedianPer5MinMb: perFive((x) => x.rss),
+      glibcMedianPer5MinMb: perFive((x) => x.glibc),
+      slopeAfterWarmupMbPerMin: perMin,
+    },
+  });
 } finally {
   core.child.kill('SIGTERM');
   await svc.stop();

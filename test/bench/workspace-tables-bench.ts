@@ -10,6 +10,7 @@ import { attachWorkspaceDb } from '../../electron/core/workspace/state-db';
 import { tempDir } from '../support/make-parquet';
 import { writeHourlyExport } from '../support/make-export';
 import { median, ms, timeRuns } from './stats';
+import { reportResult } from './harness/report-result';
 
 const rowsPerHour = Number(process.argv[2] ?? 3000);
 const hours = 14 * 24;
@@ -36,6 +37,8 @@ const queries: Record<string, (rel: string) => string> = {
      WHERE ts >= (SELECT max(ts) FROM ${rel}) - INTERVAL 24 HOUR GROUP BY route`,
 };
 
+const viewsFig: Record<string, number> = {};
+const tableFig: Record<string, number> = {};
 // Views over Parquet.
 {
   const db = await openDatabase();
@@ -45,9 +48,11 @@ const queries: Record<string, (rel: string) => string> = {
     await db.conn.run('SELECT count(*) FROM v');
   });
   console.log(`views:  open ${ms(median(open))}`);
+  viewsFig.openMs = median(open);
   for (const [name, q] of Object.entries(queries)) {
     const t = await timeRuns(5, async () => void (await db.conn.run(q('v'))));
     console.log(`views:  ${name}: ${ms(median(t))}`);
+    viewsFig[`${name} (ms)`] = median(t);
   }
   db.close();
 }
@@ -66,6 +71,7 @@ const queries: Record<string, (rel: string) => string> = {
     db.close();
   }
   console.log(`table:  cold import of ${hours} partitions ${ms(median(coldTimes))}`);
+  tableFig.coldImportMs = median(coldTimes);
 
   const db = await openDatabase();
   const warm = await timeRuns(5, async () => {
@@ -74,9 +80,11 @@ const queries: Record<string, (rel: string) => string> = {
     await ingestNewPartitions(db.conn, layout, { requestIdColumn: 'request_id', timestampColumn: 'ts' });
   });
   console.log(`table:  warm open (attach + check for new partitions) ${ms(median(warm))}`);
+  tableFig.openMs = median(warm);
   for (const [name, q] of Object.entries(queries)) {
     const t = await timeRuns(5, async () => void (await db.conn.run(q(REQUESTS))));
     console.log(`table:  ${name}: ${ms(median(t))}`);
+    tableFig[`${name} (ms)`] = median(t);
   }
   const refresh: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -87,8 +95,11 @@ const queries: Record<string, (rel: string) => string> = {
     if (r.filesIngested !== 1) throw new Error(`expected one new partition, got ${r.filesIngested}`);
   }
   console.log(`table:  refresh with one new hourly partition ${ms(median(refresh))}`);
+  tableFig.refreshOnePartitionMs = median(refresh);
   const size = fs.statSync(layout.stateFile).size;
   console.log(`table:  workspace file ${(size / 2 ** 20).toFixed(0)} MB`);
+  tableFig.fileMb = size / 2 ** 20;
   db.close();
 }
+reportResult({ figures: { rows: hours * rowsPerHour, parquetMb: bytes / 2 ** 20, ...tableFig }, peers: { 'views over Parquet': viewsFig } });
 fs.rmSync(root, { recursive: true, force: true });
