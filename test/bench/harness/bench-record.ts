@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BenchResult, Figures } from './report-result';
 
-/** One line of bench-results/NAME.jsonl: one run of one bench. */
+/** One line of bench-results/NAME.jsonl: one run of one bench, as `npm run bench` writes it. */
 export interface BenchRecord {
   bench: string;
   commit: string;
@@ -17,6 +17,25 @@ export interface BenchRecord {
   args: string[];
   figures: Figures;
   peers: Record<string, Figures>;
+  note?: string;
+}
+
+/**
+ * A line as it may be found: written by hand before `npm run bench` existed (the interim shape
+ * `{bench, commit, date, machine: {cpus, loadavg}, args, figures}`) or by a later version.
+ * The renderer reads this and fills what is missing.
+ */
+export interface FoundRecord {
+  bench?: string;
+  commit?: string;
+  dirty?: boolean;
+  date?: string;
+  durationS?: number;
+  machine?: Partial<BenchRecord['machine']> & { loadavg?: number[] };
+  load?: Partial<BenchRecord['load']>;
+  args?: unknown;
+  figures?: Record<string, unknown>;
+  peers?: Record<string, Record<string, unknown>>;
   note?: string;
 }
 
@@ -51,12 +70,12 @@ export function parseJsonLines<T>(text: string, file: string): T[] {
 }
 
 /** Every bench's records from a bench-results folder, by bench name (the file's name). */
-export function readBenchResults(dir: string): Map<string, BenchRecord[]> {
-  const byBench = new Map<string, BenchRecord[]>();
+export function readBenchResults(dir: string): Map<string, FoundRecord[]> {
+  const byBench = new Map<string, FoundRecord[]>();
   if (!fs.existsSync(dir)) return byBench;
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.jsonl')).sort()) {
     const file = path.join(dir, f);
-    byBench.set(f.replace(/\.jsonl$/, ''), parseJsonLines<BenchRecord>(fs.readFileSync(file, 'utf8'), file));
+    byBench.set(f.replace(/\.jsonl$/, ''), parseJsonLines<FoundRecord>(fs.readFileSync(file, 'utf8'), file));
   }
   return byBench;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readBenchResults } from '../../bench/harness/bench-record';
+import { readBenchResults, type BenchRecord } from '../../bench/harness/bench-record';
 import { runBench } from '../../bench/harness/run-bench';
 import { tempDir } from '../../support/make-parquet';
 
@@ -35,7 +35,7 @@ describe('npm run bench', () => {
     const second = runBench({ ...opts, name: 'tiny-bench', args: ['5'] });
     expect(first.ok && second.ok).toBe(true);
 
-    const records = readBenchResults(resultsDir).get('tiny-bench')!;
+    const records = readBenchResults(resultsDir).get('tiny-bench')! as BenchRecord[];
     expect(records).toHaveLength(2);
     const r = records[0];
     expect(r).toMatchObject({

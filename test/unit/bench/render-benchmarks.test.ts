@@ -8,10 +8,9 @@ import { renderReport, reportFile } from '../../bench/harness/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = readBenchResults(path.join(here, '..', '..', 'fixtures', 'bench-results'));
-const stories = [{ file: 'benchmarks/2026-12-02-live-tail-memory.md', title: "2026-12-02 — The live tail's memory over hours" }];
 
 describe('docs/benchmarks.md renderer', () => {
-  const page = renderBenchmarks(fixture, stories);
+  const page = renderBenchmarks(fixture);
 
   it('lists every bench once with its latest run by date, not by line order', () => {
     expect(page).toContain(
@@ -44,13 +43,18 @@ describe('docs/benchmarks.md renderer', () => {
     );
   });
 
-  it('shows a note, escapes a pipe in a label, and links the dated story pages', () => {
+  it('shows a note and escapes a pipe in a label', () => {
     expect(page).toContain('Sample of 331 partitions.');
     expect(page).toContain('| label | a\\|b |');
     expect(page).toContain('| coldMs | 10,700 |');
     expect(page).toContain('| warmMs | 96.5 |');
-    expect(page).toContain("- [2026-12-02 — The live tail's memory over hours](benchmarks/2026-12-02-live-tail-memory.md)");
     expect(page).toContain('All runs: [bench-results/workspace-open-bench.jsonl]');
+  });
+
+  it('reads a line written by hand in the interim shape (machine.loadavg, args as an object, no peers)', () => {
+    expect(page).toContain('| [interim-bench](#interim-bench) | 2026-12-02 12:00 UTC | `dddddddddd` | 3.5 → — | `{"rows":1000}` | 1 |');
+    expect(page).toContain('2026-12-02 12:00 UTC · commit `dddddddddd` · 2 × CPU · load 3.5 / 2 / 1 before, — after (1 / 5 / 15 min) · args `{"rows":1000}`');
+    expect(page).toContain('| detail | {"p95":3} |');
   });
 
   it('formats figures for reading', () => {
